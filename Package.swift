@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "eddy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "eddy", targets: ["eddy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // System C libraries, linked from the machine (see README: libssl-dev, zlib1g-dev, libsqlite3-dev).
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
+        .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3", pkgConfig: "sqlite3"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+
+        // Pure, I/O-free wire layer: JSON, AWS errors, service models and validation, request context.
+        .target(name: "EddyWire", dependencies: ["CCrypto"]),
+        // Durable storage: segmented CRC-checked shard logs and the SQLite catalog.
+        .target(name: "EddyStorage", dependencies: ["CZlib", "CSQLite3"]),
+        // Kinesis Data Streams: one action per operation on top of the wire layer and storage.
+        .target(name: "EddyKinesis", dependencies: [
+            "EddyWire", "EddyStorage", "CCrypto",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The HTTP front: one port, service recognition, AWS-style transport errors.
+        .target(name: "EddyHTTP", dependencies: [
+            "EddyWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "eddy", dependencies: [
+            "EddyHTTP", "EddyKinesis", "EddyWire",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "eddy-bench", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "EddyWireTests", dependencies: ["EddyWire"]),
+        .testTarget(name: "EddyStorageTests", dependencies: ["EddyStorage"]),
+        .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
+    ]
+)

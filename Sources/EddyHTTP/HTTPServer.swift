@@ -1,0 +1,97 @@
+import EddyWire
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The one port every service is served on (HTTP/1.1 with keep-alive and pipelining).
+public final class HTTPServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// Larger bodies get 413 before they are buffered.
+        public var maxBodyBytes: Int
+        /// A connection that sends nothing for this long is closed (slow or abandoned clients).
+        public var idleTimeout: TimeAmount
+
+        public init(host: String = "127.0.0.1", port: Int = 4566, maxBodyBytes: Int = 16 << 20,
+                    idleTimeout: TimeAmount = .seconds(60)) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public let configuration: Configuration
+    let handler: RequestDispatcher
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+
+    public init(configuration: Configuration, router: ServiceRouter, admin: AdminEndpoints, logger: Logger,
+                threads: Int = System.coreCount) {
+        self.configuration = configuration
+        self.handler = RequestDispatcher(router: router, admin: admin, logger: logger)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        self.logger = logger
+    }
+
+    /// Binds the port; returns the bound channel (its local address has the real port when 0 was asked).
+    public func start() async throws -> Channel {
+        let dispatcher = handler
+        let maxBody = configuration.maxBodyBytes
+        let idle = configuration.idleTimeout
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: idle))
+                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBody))
+                }
+            }
+        return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+    }
+
+    public func shutdown() async throws {
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Takes a complete request to its service (or an admin endpoint) off the event loop.
+final class RequestDispatcher: Sendable {
+    let router: ServiceRouter
+    let admin: AdminEndpoints
+    let logger: Logger
+
+    init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger) {
+        self.router = router
+        self.admin = admin
+        self.logger = logger
+    }
+
+    func dispatch(method: String, uri: String, headers: Headers, body: [UInt8]) async -> ServiceResponse {
+        let requestId = RequestId.make()
+        let (path, query) = Self.split(uri)
+        if path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/") {
+            if let response = await admin.handle(method: method, path: path, requestId: requestId) { return response }
+        }
+        switch router.destination(method: method, path: path, headers: headers) {
+        case .planned(let name):
+            return ServiceRouter.notServed(name, requestId: requestId)
+        case .service(let service):
+            let context = router.context(headers: headers, service: service.signingName, requestId: requestId)
+            let request = ServiceRequest(method: method, path: path, query: query, headers: headers, body: body, context: context)
+            return await service.handle(request)
+        }
+    }
+
+    static func split(_ uri: String) -> (String, String?) {
+        guard let q = uri.firstIndex(of: "?") else { return (uri, nil) }
+        return (String(uri[..<q]), String(uri[uri.index(after: q)...]))
+    }
+}

@@ -1,0 +1,79 @@
+import EddyWire
+
+/// Picks the service a request is for and fills in who is calling: the SigV4 credential scope
+/// first (service, region, access key), then the `X-Amz-Target` prefix, then the path.
+public struct ServiceRouter: Sendable {
+    public struct Configuration: Sendable {
+        public var defaultRegion: String
+        public var defaultAccountId: String
+
+        public init(defaultRegion: String = "us-east-1", defaultAccountId: String = "000000000000") {
+            self.defaultRegion = defaultRegion
+            self.defaultAccountId = defaultAccountId
+        }
+    }
+
+    public let configuration: Configuration
+    public let services: [any AWSService]
+
+    /// Services Eddy will serve but does not yet, by signing name, with their full names.
+    static let planned: [String: String] = [
+        "firehose": "Amazon Data Firehose",
+        "s3": "Amazon S3",
+        "monitoring": "Amazon CloudWatch",
+    ]
+    static let plannedTargets: [String: String] = [
+        "Firehose_20150804": "firehose",
+        "GraniteServiceVersion20100801": "monitoring",
+    ]
+
+    public init(configuration: Configuration, services: [any AWSService]) {
+        self.configuration = configuration
+        self.services = services
+    }
+
+    public enum Destination {
+        case service(any AWSService)
+        case planned(signingName: String)
+    }
+
+    public func destination(method: String, path: String, headers: Headers) -> Destination {
+        let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:))
+        if let name = scope?.service {
+            if let s = services.first(where: { $0.signingName == name }) { return .service(s) }
+            if Self.planned[name] != nil { return .planned(signingName: name) }
+        }
+        if let target = headers["X-Amz-Target"], let dot = target.firstIndex(of: ".") {
+            let prefix = String(target[..<dot])
+            if let s = services.first(where: { $0.targetPrefix == prefix }) { return .service(s) }
+            if let name = Self.plannedTargets[prefix] { return .planned(signingName: name) }
+        }
+        if path.hasPrefix("/service/GraniteServiceVersion20100801/") { return .planned(signingName: "monitoring") }
+        if let name = scope?.service, let s = services.first(where: { $0.signingName == name }) { return .service(s) }
+        if let s3 = services.first(where: { $0.signingName == "s3" }) { return .service(s3) }
+        // Unsigned POST / with a JSON body and no target: most likely a misconfigured Kinesis client.
+        return .planned(signingName: "s3")
+    }
+
+    public func context(headers: Headers, service: String, requestId: String) -> RequestContext {
+        let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:))
+        return RequestContext(service: service,
+                              region: scope?.region ?? configuration.defaultRegion,
+                              accountId: scope?.accountId(default: configuration.defaultAccountId) ?? configuration.defaultAccountId,
+                              requestId: requestId)
+    }
+
+    /// The answer for a service Eddy does not serve yet, in that service's error format.
+    public static func notServed(_ signingName: String, requestId: String) -> ServiceResponse {
+        let name = planned[signingName] ?? signingName
+        let message = "Eddy does not serve \(name) (\(signingName)) yet."
+        if signingName == "s3" {
+            var headers = Headers()
+            headers.add("x-amz-request-id", requestId)
+            headers.add("Content-Type", "application/xml")
+            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NotImplemented</Code><Message>\(message)</Message><RequestId>\(requestId)</RequestId></Error>"
+            return ServiceResponse(status: 501, headers: headers, body: Array(xml.utf8))
+        }
+        return AWSJSONProtocol.errorResponse(AWSError(code: "NotImplemented", message: message, status: 501), requestId: requestId)
+    }
+}

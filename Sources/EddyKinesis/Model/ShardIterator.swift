@@ -1,0 +1,88 @@
+import CCrypto
+import EddyWire
+
+/// A shard iterator: where a consumer reads next in which shard, when the iterator was made,
+/// and a MAC over all of it so a client cannot forge or alter one. Opaque base64 on the wire.
+public struct ShardIterator: Sendable, Equatable {
+    public static let lifetimeMillis: Int64 = 300_000
+    static let formatVersion: UInt8 = 1
+    static let macLength = 16
+
+    public var accountId: String
+    public var region: String
+    public var streamName: String
+    public var streamToken: UInt64
+    public var shardIndex: Int
+    /// Record counter the next GetRecords starts at.
+    public var position: UInt64
+    public var createdMillis: Int64
+
+    public init(accountId: String, region: String, streamName: String, streamToken: UInt64,
+                shardIndex: Int, position: UInt64, createdMillis: Int64) {
+        self.accountId = accountId
+        self.region = region
+        self.streamName = streamName
+        self.streamToken = streamToken
+        self.shardIndex = shardIndex
+        self.position = position
+        self.createdMillis = createdMillis
+    }
+
+    public func encode(key: [UInt8]) -> String {
+        var bytes: [UInt8] = [Self.formatVersion]
+        append(&bytes, UInt64(bitPattern: createdMillis))
+        append(&bytes, streamToken)
+        append(&bytes, UInt64(shardIndex))
+        append(&bytes, position)
+        for field in [accountId, region, streamName] {
+            let u = Array(field.utf8)
+            bytes.append(UInt8(u.count))
+            bytes.append(contentsOf: u)
+        }
+        bytes.append(contentsOf: Self.mac(bytes, key: key))
+        return Base64.encode(bytes)
+    }
+
+    public enum DecodeError: Error { case invalid }
+
+    public static func decode(_ text: String, key: [UInt8]) throws(DecodeError) -> ShardIterator {
+        guard let bytes = try? Base64.decode(text), bytes.count > 1 + 32 + 3 + macLength,
+              bytes[0] == formatVersion else { throw .invalid }
+        let body = Array(bytes[0..<(bytes.count - macLength)])
+        let mac = Array(bytes[(bytes.count - macLength)...])
+        guard constantTimeEqual(mac, Self.mac(body, key: key)) else { throw .invalid }
+        var p = 1
+        func u64() -> UInt64 {
+            defer { p += 8 }
+            return body[p..<(p + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        let created = Int64(bitPattern: u64()), token = u64(), shard = u64(), position = u64()
+        var fields: [String] = []
+        for _ in 0..<3 {
+            guard p < body.count else { throw .invalid }
+            let n = Int(body[p]); p += 1
+            guard p + n <= body.count else { throw .invalid }
+            fields.append(String(decoding: body[p..<(p + n)], as: UTF8.self))
+            p += n
+        }
+        guard p == body.count, shard <= UInt64(Int32.max) else { throw .invalid }
+        return ShardIterator(accountId: fields[0], region: fields[1], streamName: fields[2], streamToken: token,
+                             shardIndex: Int(shard), position: position, createdMillis: created)
+    }
+
+    private func append(_ bytes: inout [UInt8], _ v: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    }
+
+    static func mac(_ data: [UInt8], key: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &out, &length)
+        return Array(out[0..<macLength])
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

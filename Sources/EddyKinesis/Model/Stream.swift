@@ -1,0 +1,98 @@
+import EddyStorage
+
+public enum StreamStatus: String, Sendable {
+    case CREATING, DELETING, ACTIVE, UPDATING
+}
+
+public enum StreamMode: String, Sendable {
+    case PROVISIONED, ON_DEMAND
+}
+
+/// Streams are scoped to an account and a region: the same name in two regions is two streams.
+public struct StreamKey: Hashable, Sendable {
+    public var account: String
+    public var region: String
+    public var name: String
+
+    public init(account: String, region: String, name: String) {
+        self.account = account
+        self.region = region
+        self.name = name
+    }
+
+    public var arn: String { "arn:aws:kinesis:\(region):\(account):stream/\(name)" }
+}
+
+/// How long streams stay in their transitional states (AWS takes seconds; tests want less).
+public struct StreamTiming: Sendable {
+    public var createMillis: Int64
+    public var deleteMillis: Int64
+    public var updateMillis: Int64
+
+    public init(createMillis: Int64 = 50, deleteMillis: Int64 = 50, updateMillis: Int64 = 50) {
+        self.createMillis = createMillis
+        self.deleteMillis = deleteMillis
+        self.updateMillis = updateMillis
+    }
+}
+
+public struct Shard: Sendable {
+    public var index: Int
+    public var parent: Int?
+    public var adjacentParent: Int?
+    public var hashRange: ClosedRange<UInt128>
+    /// Counter of the shard's first record (its StartingSequenceNumber).
+    public var startCounter: UInt64
+    /// Set when the shard is closed by resharding.
+    public var endCounter: UInt64?
+    public var createdMillis: Int64
+    public var closedMillis: Int64?
+    public var log: ShardLog
+
+    public var id: String { ShardId.format(index) }
+    public var isOpen: Bool { endCounter == nil }
+}
+
+public struct Tag: Sendable, Equatable {
+    public var key: String
+    public var value: String
+}
+
+public struct Stream: Sendable {
+    public var id: Int64
+    public var key: StreamKey
+    public var token: UInt64
+    public var mode: StreamMode
+    /// The state last entered; `status(now:timing:)` derives where it stands now.
+    public var storedStatus: StreamStatus
+    public var statusChangedMillis: Int64
+    public var createdMillis: Int64
+    public var retentionHours: Int
+    public var encryptionType: String
+    public var keyId: String?
+    public var shardLevelMetrics: [String]
+    public var maxRecordSizeKiB: Int
+    public var tags: [Tag]
+    public var shards: [Shard]
+
+    public var name: String { key.name }
+    public var arn: String { key.arn }
+    public var openShards: [Shard] { shards.filter(\.isOpen) }
+
+    /// CREATING and UPDATING become ACTIVE once their delay has passed.
+    public func status(now: Int64, timing: StreamTiming) -> StreamStatus {
+        switch storedStatus {
+        case .CREATING where now >= statusChangedMillis + timing.createMillis: return .ACTIVE
+        case .UPDATING where now >= statusChangedMillis + timing.updateMillis: return .ACTIVE
+        default: return storedStatus
+        }
+    }
+
+    public func sequenceNumber(shard: Int, counter: UInt64, arrival: Int64) -> SequenceNumber {
+        SequenceNumber(streamToken: token, shardIndex: shard, counter: counter, arrivalMillis: arrival)
+    }
+
+    public func startingSequenceNumber(_ shard: Shard) -> SequenceNumber {
+        SequenceNumber(streamToken: token, shardIndex: shard.index, counter: shard.startCounter, arrivalMillis: 0)
+    }
+}

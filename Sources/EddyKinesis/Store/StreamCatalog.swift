@@ -1,0 +1,161 @@
+import EddyStorage
+
+/// The SQLite tables behind Kinesis metadata: streams, their shards and tags, and the key that
+/// signs shard iterators (kept so iterators stay valid across a restart).
+struct StreamCatalog: Sendable {
+    let db: SQLiteDatabase
+
+    init(path: String) throws {
+        db = try SQLiteDatabase(path: path)
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS streams (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                token INTEGER NOT NULL, mode TEXT NOT NULL,
+                status TEXT NOT NULL, status_changed_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL,
+                retention_hours INTEGER NOT NULL,
+                encryption_type TEXT NOT NULL DEFAULT 'NONE', key_id TEXT,
+                shard_level_metrics TEXT NOT NULL DEFAULT '',
+                max_record_kib INTEGER NOT NULL DEFAULT 1024,
+                UNIQUE (account, region, name));
+            CREATE TABLE IF NOT EXISTS shards (
+                stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+                idx INTEGER NOT NULL, parent INTEGER, adjacent_parent INTEGER,
+                start_hash TEXT NOT NULL, end_hash TEXT NOT NULL,
+                start_counter INTEGER NOT NULL, end_counter INTEGER, created_ms INTEGER NOT NULL, closed_ms INTEGER,
+                PRIMARY KEY (stream_id, idx));
+            CREATE TABLE IF NOT EXISTS tags (
+                stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY (stream_id, key));
+            """)
+    }
+
+    func iteratorKey() throws -> [UInt8] {
+        if let row = try db.query("SELECT value FROM meta WHERE key = 'iterator-key'").first,
+           case .blob(let key) = row[0], key.count == 32 {
+            return key
+        }
+        var key = [UInt8](repeating: 0, count: 32)
+        for i in key.indices { key[i] = UInt8.random(in: 0...255) }
+        try db.query("INSERT OR REPLACE INTO meta (key, value) VALUES ('iterator-key', ?)", [.blob(key)])
+        return key
+    }
+
+    struct StoredStream {
+        var id: Int64
+        var key: StreamKey
+        var token: UInt64
+        var mode: StreamMode
+        var status: StreamStatus
+        var statusChanged: Int64
+        var created: Int64
+        var retentionHours: Int
+        var encryptionType: String
+        var keyId: String?
+        var metrics: [String]
+        var maxRecordKiB: Int
+        var tags: [Tag]
+        var shards: [StoredShard]
+    }
+
+    struct StoredShard {
+        var index: Int
+        var parent: Int?
+        var adjacentParent: Int?
+        var range: ClosedRange<UInt128>
+        var startCounter: UInt64
+        var endCounter: UInt64?
+        var created: Int64
+        var closed: Int64?
+    }
+
+    func loadAll() throws -> [StoredStream] {
+        var streams: [Int64: StoredStream] = [:]
+        for r in try db.query("""
+            SELECT id, account, region, name, token, mode, status, status_changed_ms, created_ms, retention_hours,
+                   encryption_type, key_id, shard_level_metrics, max_record_kib FROM streams
+            """) {
+            let id = r[0].int!
+            streams[id] = StoredStream(
+                id: id, key: StreamKey(account: r[1].text!, region: r[2].text!, name: r[3].text!),
+                token: UInt64(r[4].int!), mode: StreamMode(rawValue: r[5].text!) ?? .PROVISIONED,
+                status: StreamStatus(rawValue: r[6].text!) ?? .ACTIVE, statusChanged: r[7].int!, created: r[8].int!,
+                retentionHours: Int(r[9].int!), encryptionType: r[10].text ?? "NONE", keyId: r[11].text,
+                metrics: (r[12].text ?? "").split(separator: ",").map(String.init), maxRecordKiB: Int(r[13].int ?? 1024),
+                tags: [], shards: [])
+        }
+        for r in try db.query("SELECT stream_id, key, value FROM tags ORDER BY stream_id, position") {
+            streams[r[0].int!]?.tags.append(Tag(key: r[1].text!, value: r[2].text!))
+        }
+        for r in try db.query("""
+            SELECT stream_id, idx, parent, adjacent_parent, start_hash, end_hash, start_counter, end_counter, created_ms, closed_ms
+            FROM shards ORDER BY stream_id, idx
+            """) {
+            guard let start = UInt128(r[4].text!), let end = UInt128(r[5].text!) else { continue }
+            streams[r[0].int!]?.shards.append(StoredShard(
+                index: Int(r[1].int!), parent: r[2].int.map(Int.init), adjacentParent: r[3].int.map(Int.init),
+                range: start...end, startCounter: UInt64(r[6].int!), endCounter: r[7].int.map(UInt64.init), created: r[8].int!, closed: r[9].int))
+        }
+        return streams.values.sorted { $0.id < $1.id }
+    }
+
+    /// Inserts a new stream with its shards and tags; returns its id.
+    func insert(_ s: StoredStream) throws -> Int64 {
+        try db.transaction { tx in
+            let row = try tx.query("""
+                INSERT INTO streams (account, region, name, token, mode, status, status_changed_ms, created_ms, retention_hours,
+                                     encryption_type, key_id, shard_level_metrics, max_record_kib)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [.text(s.key.account), .text(s.key.region), .text(s.key.name), .integer(Int64(s.token)),
+                      .text(s.mode.rawValue), .text(s.status.rawValue), .integer(s.statusChanged), .integer(s.created),
+                      .integer(Int64(s.retentionHours)), .text(s.encryptionType), s.keyId.map { .text($0) } ?? .null,
+                      .text(s.metrics.joined(separator: ",")), .integer(Int64(s.maxRecordKiB))])
+            let id = row[0][0].int!
+            for shard in s.shards { try Self.insertShard(tx, stream: id, shard) }
+            try Self.writeTags(tx, stream: id, s.tags)
+            return id
+        }
+    }
+
+    static func insertShard(_ tx: SQLiteDatabase.Transaction, stream: Int64, _ shard: StoredShard) throws {
+        try tx.query("""
+            INSERT INTO shards (stream_id, idx, parent, adjacent_parent, start_hash, end_hash, start_counter, end_counter, created_ms, closed_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(stream), .integer(Int64(shard.index)), shard.parent.map { .integer(Int64($0)) } ?? .null,
+                  shard.adjacentParent.map { .integer(Int64($0)) } ?? .null,
+                  .text(String(shard.range.lowerBound)), .text(String(shard.range.upperBound)),
+                  .integer(Int64(shard.startCounter)), shard.endCounter.map { .integer(Int64($0)) } ?? .null,
+                  .integer(shard.created), shard.closed.map { .integer($0) } ?? .null])
+    }
+
+    static func writeTags(_ tx: SQLiteDatabase.Transaction, stream: Int64, _ tags: [Tag]) throws {
+        try tx.query("DELETE FROM tags WHERE stream_id = ?", [.integer(stream)])
+        for (i, tag) in tags.enumerated() {
+            try tx.query("INSERT INTO tags (stream_id, position, key, value) VALUES (?, ?, ?, ?)",
+                         [.integer(stream), .integer(Int64(i)), .text(tag.key), .text(tag.value)])
+        }
+    }
+
+    func setTags(stream: Int64, _ tags: [Tag]) throws {
+        try db.transaction { tx in try Self.writeTags(tx, stream: stream, tags) }
+    }
+
+    func setStatus(stream: Int64, _ status: StreamStatus, at millis: Int64) throws {
+        try db.query("UPDATE streams SET status = ?, status_changed_ms = ? WHERE id = ?",
+                     [.text(status.rawValue), .integer(millis), .integer(stream)])
+    }
+
+    func setRetention(stream: Int64, hours: Int) throws {
+        try db.query("UPDATE streams SET retention_hours = ? WHERE id = ?", [.integer(Int64(hours)), .integer(stream)])
+    }
+
+    func delete(stream: Int64) throws {
+        try db.query("DELETE FROM streams WHERE id = ?", [.integer(stream)])
+    }
+
+    func deleteAll() throws {
+        try db.execute("DELETE FROM tags; DELETE FROM shards; DELETE FROM streams;")
+    }
+}

@@ -1,0 +1,517 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// When appended records reach stable storage.
+public enum FsyncPolicy: String, Sendable, CaseIterable {
+    /// fdatasync before a write is acknowledged: survives power loss.
+    case always
+    /// fdatasync of every written log on a timer: a process crash loses nothing, a power loss
+    /// at most the last interval.
+    case interval
+    /// Leave it to the OS: a process crash loses nothing (the page cache survives it).
+    case never
+}
+
+public struct LogConfiguration: Sendable {
+    public var segmentBytes: Int
+    /// One index entry per this many bytes of log: bounds the scan a positioned read does.
+    public var indexIntervalBytes: Int
+    public var fsync: FsyncPolicy
+
+    public init(segmentBytes: Int = 64 << 20, indexIntervalBytes: Int = 4096, fsync: FsyncPolicy = .interval) {
+        self.segmentBytes = segmentBytes
+        self.indexIntervalBytes = indexIntervalBytes
+        self.fsync = fsync
+    }
+}
+
+/// One record as stored, viewed in place in a read buffer.
+public struct RecordView {
+    public var sequence: UInt64
+    public var arrivalMillis: Int64
+    public var partitionKey: UnsafeRawBufferPointer
+    public var data: UnsafeRawBufferPointer
+}
+
+/// What recovery found when the log was opened.
+public struct RecoveryReport: Sendable {
+    public var records: UInt64 = 0
+    public var truncatedBytes = 0
+    public var truncatedSegment: String?
+}
+
+/// The append-only record log of one shard: segment files of CRC-framed records named by the
+/// sequence counter of their first record, each with a sparse index file beside it.
+///
+/// Frame: `u32 payloadLength, u32 crc32(payload)`, payload: `u64 sequence, i64 arrivalMillis,
+/// u16 keyLength, key, data` (little endian). A record is acknowledged once its frame has been
+/// written to the file; a torn or corrupted tail is cut off when the log is opened.
+public final class ShardLog: Sendable {
+    static let frameHeader = 8
+    static let payloadHeader = 18
+    static let indexEntrySize = 24
+
+    public let directory: String
+    public let configuration: LogConfiguration
+    private let state: Mutex<State>
+
+    struct State {
+        var segments: [Segment]
+        /// Sequence counter the next appended record gets.
+        var nextSequence: UInt64
+        /// First sequence still readable (moves with retention).
+        var trimSequence: UInt64
+        var lastArrival: Int64
+        var dirty = false
+        var closed = false
+    }
+
+    /// Opens (recovering) or creates the log in `directory`, whose first record gets `firstSequence`.
+    public init(directory: String, configuration: LogConfiguration, firstSequence: UInt64 = 0) throws {
+        self.directory = directory
+        self.configuration = configuration
+        try FileSystem.createDirectory(directory)
+        let (state, report) = try Self.recover(directory: directory, configuration: configuration, firstSequence: firstSequence)
+        self.state = Mutex(state)
+        self.recovery = report
+    }
+
+    public let recovery: RecoveryReport
+
+    // MARK: Appending
+
+    /// Appends records in one write. Returns the sequence counter of the first and the arrival
+    /// time all of them share (never earlier than the previous append's).
+    @discardableResult
+    public func append(_ records: [(partitionKey: [UInt8], data: [UInt8])], now: Int64) throws -> (first: UInt64, arrival: Int64) {
+        let (first, arrival, toSync) = try state.withLock { state throws -> (UInt64, Int64, FileHandleRef?) in
+            guard !state.closed else { throw StorageError("log \(directory) is closed") }
+            let arrival = max(now, state.lastArrival)
+            var segment = state.segments[state.segments.count - 1]
+            if segment.size >= configuration.segmentBytes {
+                segment = try Segment.create(directory: directory, baseSequence: state.nextSequence)
+                state.segments.append(segment)
+            }
+            let first = state.nextSequence
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(records.reduce(0) { $0 + $1.data.count + $1.partitionKey.count + 26 })
+            var newIndex: [IndexEntry] = []
+            var lastIndexed = segment.indexEntries.last.map { Int($0.offset) }
+            var offset = segment.size
+            for (i, record) in records.enumerated() {
+                let sequence = first + UInt64(i)
+                if lastIndexed == nil || offset - lastIndexed! >= configuration.indexIntervalBytes {
+                    newIndex.append(IndexEntry(sequence: sequence, arrival: arrival, offset: Int64(offset)))
+                    lastIndexed = offset
+                }
+                let start = buffer.count
+                Self.appendFrame(into: &buffer, sequence: sequence, arrival: arrival, record.partitionKey, record.data)
+                offset += buffer.count - start
+            }
+            let at = segment.size
+            try buffer.withUnsafeBytes { raw in try segment.file.write(raw, at: at) }
+            if !newIndex.isEmpty { try segment.appendIndex(newIndex) }
+            segment.size = offset
+            segment.lastSequence = first + UInt64(records.count) - 1
+            segment.lastArrival = arrival
+            if segment.firstArrival == nil { segment.firstArrival = arrival }
+            state.nextSequence = first + UInt64(records.count)
+            state.lastArrival = arrival
+            state.dirty = true
+            return (first, arrival, configuration.fsync == .always ? segment.file : nil)
+        }
+        if let toSync { try toSync.sync() }
+        return (first, arrival)
+    }
+
+    static func appendFrame(into buffer: inout [UInt8], sequence: UInt64, arrival: Int64, _ key: [UInt8], _ data: [UInt8]) {
+        let payloadLength = payloadHeader + key.count + data.count
+        let start = buffer.count
+        buffer.appendLE(UInt32(payloadLength))
+        buffer.appendLE(UInt32(0))  // CRC, filled in below
+        buffer.appendLE(sequence)
+        buffer.appendLE(UInt64(bitPattern: arrival))
+        buffer.appendLE(UInt16(key.count))
+        buffer.append(contentsOf: key)
+        buffer.append(contentsOf: data)
+        let crc = buffer.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + frameHeader)...])) }
+        buffer.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self) }
+    }
+
+    // MARK: Positions
+
+    public struct Bounds: Sendable {
+        /// First readable sequence counter (TRIM_HORIZON).
+        public var first: UInt64
+        /// The counter the next record will get (LATEST).
+        public var next: UInt64
+        public var lastArrival: Int64
+    }
+
+    public var bounds: Bounds {
+        state.withLock { Bounds(first: $0.trimSequence, next: $0.nextSequence, lastArrival: $0.lastArrival) }
+    }
+
+    /// The first sequence counter whose arrival time is at or after `millis` (the next one if none).
+    public func sequence(atOrAfter millis: Int64) throws -> UInt64 {
+        let (plan, next) = state.withLock { state -> ([ReadPlan], UInt64) in
+            var plans: [ReadPlan] = []
+            for segment in state.segments where (segment.lastArrival ?? Int64.min) >= millis {
+                let entries = segment.indexEntries
+                // The last index entry strictly before `millis` is a safe place to start scanning.
+                var lo = 0, hi = entries.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if entries[mid].arrival < millis { lo = mid + 1 } else { hi = mid }
+                }
+                let startOffset = lo == 0 ? 0 : Int(entries[lo - 1].offset)
+                plans.append(ReadPlan(file: segment.file, offset: startOffset, end: segment.size))
+                break
+            }
+            return (plans, state.nextSequence)
+        }
+        guard let first = plan.first else { return next }
+        var found: UInt64?
+        _ = try Self.scan(first, maxBytes: Int.max) { record in
+            if record.arrivalMillis >= millis { found = record.sequence; return false }
+            return true
+        }
+        return max(found ?? next, bounds.first)
+    }
+
+    // MARK: Reading
+
+    public struct ReadResult: Sendable {
+        /// Where the next read continues.
+        public var nextSequence: UInt64
+        public var count: Int
+        public var bytes: Int
+    }
+
+    /// Visits records from `sequence` on (from the trim horizon if that is later), stopping
+    /// after `maxRecords`, or once `maxBytes` of data have been returned, or at the end.
+    public func read(from sequence: UInt64, maxRecords: Int, maxBytes: Int,
+                     _ visit: (RecordView) -> Void) throws -> ReadResult {
+        var position = sequence
+        var count = 0, bytes = 0
+        while count < maxRecords && bytes < maxBytes {
+            let plan: ReadPlan? = state.withLock { state in
+                position = max(position, state.trimSequence)
+                guard position < state.nextSequence else { return nil }
+                // The segment holding `position`: the last one whose base is not after it.
+                var lo = 0, hi = state.segments.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if state.segments[mid].baseSequence <= position { lo = mid + 1 } else { hi = mid }
+                }
+                guard lo > 0 else { return nil }
+                let segment = state.segments[lo - 1]
+                let entries = segment.indexEntries
+                var a = 0, b = entries.count
+                while a < b {
+                    let mid = (a + b) / 2
+                    if entries[mid].sequence <= position { a = mid + 1 } else { b = mid }
+                }
+                let offset = a == 0 ? 0 : Int(entries[a - 1].offset)
+                return ReadPlan(file: segment.file, offset: offset, end: segment.size)
+            }
+            guard let plan else { break }
+            var progressed = false
+            let target = position
+            _ = try Self.scan(plan, maxBytes: Int.max) { record in
+                if record.sequence < target { return true }
+                if count >= maxRecords || bytes >= maxBytes { return false }
+                visit(record)
+                count += 1
+                bytes += record.data.count
+                position = record.sequence + 1
+                progressed = true
+                return true
+            }
+            if !progressed { break }
+        }
+        return ReadResult(nextSequence: max(position, bounds.first), count: count, bytes: bytes)
+    }
+
+    struct ReadPlan {
+        var file: FileHandleRef
+        var offset: Int
+        var end: Int
+    }
+
+    /// Walks the frames of one segment from `plan.offset` to `plan.end`, verifying each CRC;
+    /// `visit` returns false to stop. Returns the offset after the last good frame.
+    static func scan(_ plan: ReadPlan, maxBytes: Int, _ visit: (RecordView) -> Bool) throws -> Int {
+        var offset = plan.offset
+        var chunk = [UInt8](repeating: 0, count: 256 << 10)
+        while offset < plan.end {
+            let want = min(chunk.count, plan.end - offset)
+            let got = try chunk.withUnsafeMutableBytes { (buf) throws in
+                try plan.file.read(into: UnsafeMutableRawBufferPointer(rebasing: buf[0..<want]), at: offset)
+            }
+            var position = 0
+            var stop = false
+            var needMore = 0
+            chunk.withUnsafeBytes { buf in
+                while position + frameHeader <= got {
+                    let length = Int(buf.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
+                    guard length >= payloadHeader, length <= 64 << 20 else { stop = true; return }
+                    if position + frameHeader + length > got {
+                        needMore = frameHeader + length
+                        return
+                    }
+                    let crc = buf.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self).littleEndian
+                    let payload = UnsafeRawBufferPointer(rebasing: buf[(position + frameHeader)..<(position + frameHeader + length)])
+                    guard CRC32.checksum(payload) == crc else { stop = true; return }
+                    let keyLength = Int(payload.loadUnaligned(fromByteOffset: 16, as: UInt16.self).littleEndian)
+                    guard payloadHeader + keyLength <= length else { stop = true; return }
+                    let view = RecordView(
+                        sequence: payload.loadUnaligned(fromByteOffset: 0, as: UInt64.self).littleEndian,
+                        arrivalMillis: Int64(bitPattern: payload.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian),
+                        partitionKey: UnsafeRawBufferPointer(rebasing: payload[payloadHeader..<(payloadHeader + keyLength)]),
+                        data: UnsafeRawBufferPointer(rebasing: payload[(payloadHeader + keyLength)...]))
+                    position += frameHeader + length
+                    if !visit(view) { stop = true; return }
+                }
+            }
+            offset += position
+            if stop { break }
+            if needMore > 0 {
+                if offset + needMore > plan.end { break }  // torn frame at the end
+                if needMore > chunk.count { chunk = [UInt8](repeating: 0, count: needMore) }
+            } else if position == 0 {
+                break
+            }
+        }
+        return offset
+    }
+
+    // MARK: Maintenance
+
+    /// Makes the trim horizon the first record that arrived at or after `cutoffMillis` and
+    /// deletes segments that hold only older records. Returns how many segments went.
+    @discardableResult
+    public func trim(before cutoffMillis: Int64) throws -> Int {
+        let newHorizon = try sequence(atOrAfter: cutoffMillis)
+        let removed: [Segment] = state.withLock { state in
+            if newHorizon > state.trimSequence { state.trimSequence = newHorizon }
+            var removed: [Segment] = []
+            // The active segment stays: its name carries the sequence counter across restarts.
+            while state.segments.count > 1, state.segments[1].baseSequence <= state.trimSequence {
+                removed.append(state.segments.removeFirst())
+            }
+            return removed
+        }
+        for segment in removed { segment.delete() }
+        return removed.count
+    }
+
+    /// Flushes written records to stable storage (the `interval` fsync policy's timer calls it).
+    public func sync() throws {
+        let file: FileHandleRef? = state.withLock { state in
+            guard state.dirty else { return nil }
+            state.dirty = false
+            return state.segments.last?.file
+        }
+        try file?.sync()
+    }
+
+    public func close() {
+        state.withLock { $0.closed = true }
+    }
+
+    /// Closes the log and removes its files (the stream was deleted).
+    public func destroy() {
+        close()
+        FileSystem.remove(directory)
+    }
+
+    // MARK: Recovery
+
+    static func recover(directory: String, configuration: LogConfiguration, firstSequence: UInt64) throws -> (State, RecoveryReport) {
+        var report = RecoveryReport()
+        let bases = FileSystem.list(directory).compactMap { name -> UInt64? in
+            guard name.hasSuffix(".log") else { return nil }
+            return UInt64(name.dropLast(4))
+        }.sorted()
+        var segments: [Segment] = []
+        for (i, base) in bases.enumerated() {
+            let segment = try Segment.open(directory: directory, baseSequence: base)
+            if i == bases.count - 1 {
+                try segment.recoverTail(report: &report)
+            } else {
+                try segment.loadSealed()
+            }
+            segments.append(segment)
+        }
+        if segments.isEmpty {
+            segments.append(try Segment.create(directory: directory, baseSequence: firstSequence))
+        }
+        let last = segments[segments.count - 1]
+        let next = last.lastSequence.map { $0 + 1 } ?? last.baseSequence
+        report.records = next - segments[0].baseSequence
+        let lastArrival = segments.reversed().lazy.compactMap(\.lastArrival).first ?? 0
+        return (State(segments: segments, nextSequence: next, trimSequence: segments[0].baseSequence, lastArrival: lastArrival), report)
+    }
+}
+
+struct IndexEntry: Equatable {
+    var sequence: UInt64
+    var arrival: Int64
+    var offset: Int64
+}
+
+/// One segment file and its sparse index. Mutable fields are guarded by the owning log's lock.
+final class Segment: @unchecked Sendable {
+    let baseSequence: UInt64
+    let file: FileHandleRef
+    let indexFile: FileHandleRef
+    var size = 0
+    var indexEntries: [IndexEntry] = []
+    var lastSequence: UInt64?
+    var firstArrival: Int64?
+    var lastArrival: Int64?
+
+    init(baseSequence: UInt64, file: FileHandleRef, indexFile: FileHandleRef) {
+        self.baseSequence = baseSequence
+        self.file = file
+        self.indexFile = indexFile
+    }
+
+    static func name(_ base: UInt64) -> String {
+        let digits = String(base)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+
+    static func create(directory: String, baseSequence: UInt64) throws -> Segment {
+        let segment = try open(directory: directory, baseSequence: baseSequence)
+        FileSystem.syncDirectory(directory)
+        return segment
+    }
+
+    static func open(directory: String, baseSequence: UInt64) throws -> Segment {
+        let base = directory + "/" + name(baseSequence)
+        return Segment(baseSequence: baseSequence,
+                       file: try FileHandleRef(path: base + ".log", create: true),
+                       indexFile: try FileHandleRef(path: base + ".idx", create: true))
+    }
+
+    func appendIndex(_ entries: [IndexEntry]) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.count * ShardLog.indexEntrySize)
+        for e in entries {
+            bytes.appendLE(e.sequence)
+            bytes.appendLE(UInt64(bitPattern: e.arrival))
+            bytes.appendLE(UInt64(bitPattern: e.offset))
+        }
+        let at = indexEntries.count * ShardLog.indexEntrySize
+        try bytes.withUnsafeBytes { raw in try indexFile.write(raw, at: at) }
+        indexEntries.append(contentsOf: entries)
+    }
+
+    func readIndex() throws -> [IndexEntry] {
+        let size = try indexFile.size()
+        let count = size / ShardLog.indexEntrySize
+        var bytes = [UInt8](repeating: 0, count: count * ShardLog.indexEntrySize)
+        let got = try bytes.withUnsafeMutableBytes { buf in try indexFile.read(into: buf, at: 0) }
+        var entries: [IndexEntry] = []
+        entries.reserveCapacity(count)
+        bytes.withUnsafeBytes { buf in
+            var p = 0
+            while p + ShardLog.indexEntrySize <= got {
+                entries.append(IndexEntry(
+                    sequence: buf.loadUnaligned(fromByteOffset: p, as: UInt64.self).littleEndian,
+                    arrival: Int64(bitPattern: buf.loadUnaligned(fromByteOffset: p + 8, as: UInt64.self).littleEndian),
+                    offset: Int64(bitPattern: buf.loadUnaligned(fromByteOffset: p + 16, as: UInt64.self).littleEndian)))
+                p += ShardLog.indexEntrySize
+            }
+        }
+        return entries
+    }
+
+    /// A sealed segment: trust its index if it is consistent with the file, else rebuild it.
+    func loadSealed() throws {
+        size = try file.size()
+        let entries = try readIndex()
+        if let last = entries.last, entries.first?.offset == 0, Int(last.offset) < size {
+            indexEntries = entries
+            firstArrival = entries.first?.arrival
+            // The tail after the last index entry gives the last sequence and arrival.
+            var lastSeen: (UInt64, Int64)?
+            _ = try ShardLog.scan(ShardLog.ReadPlan(file: file, offset: Int(last.offset), end: size), maxBytes: Int.max) { r in
+                lastSeen = (r.sequence, r.arrivalMillis); return true
+            }
+            lastSequence = lastSeen?.0
+            lastArrival = lastSeen?.1
+        } else {
+            var report = RecoveryReport()
+            try recoverTail(report: &report)
+        }
+    }
+
+    /// The active segment: verify every frame after the last index entry, cut a torn or
+    /// corrupted tail, and drop index entries that point past the good end.
+    func recoverTail(report: inout RecoveryReport) throws {
+        let fileSize = try file.size()
+        var entries = try readIndex()
+        entries = entries.filter { Int($0.offset) < fileSize }
+        // Index entries must point at frames in order; verify from the last trusted one.
+        var start = 0
+        if let last = entries.last, entries.first?.offset == 0 { start = Int(last.offset) } else { entries = [] }
+        var lastSeen: (UInt64, Int64)?
+        var rebuilt = entries
+        let interval = 4096
+        var lastIndexed = rebuilt.last.map { Int($0.offset) } ?? -interval
+        var offset = start
+        if !rebuilt.isEmpty { rebuilt.removeLast() ; lastIndexed = rebuilt.last.map { Int($0.offset) } ?? -interval }
+        let end = try ShardLog.scan(ShardLog.ReadPlan(file: file, offset: start, end: fileSize), maxBytes: Int.max) { r in
+            if offset - lastIndexed >= interval || rebuilt.isEmpty {
+                rebuilt.append(IndexEntry(sequence: r.sequence, arrival: r.arrivalMillis, offset: Int64(offset)))
+                lastIndexed = offset
+            }
+            offset += ShardLog.frameHeader + ShardLog.payloadHeader + r.partitionKey.count + r.data.count
+            lastSeen = (r.sequence, r.arrivalMillis)
+            return true
+        }
+        if end < fileSize {
+            report.truncatedBytes += fileSize - end
+            report.truncatedSegment = file.path
+            try file.truncate(to: end)
+            try file.sync()
+        }
+        size = end
+        if lastSeen == nil, let last = entries.last {
+            // Nothing valid after the last entry: it pointed at a torn frame.
+            rebuilt = entries.filter { $0 != last }
+        }
+        try indexFile.truncate(to: 0)
+        indexEntries = []
+        if !rebuilt.isEmpty { try appendIndex(rebuilt) }
+        firstArrival = indexEntries.first?.arrival
+        if let lastSeen {
+            lastSequence = lastSeen.0
+            lastArrival = lastSeen.1
+        } else if let previous = indexEntries.last {
+            // Every frame after the last index entry was cut; rescan from the previous one.
+            var seen: (UInt64, Int64)?
+            _ = try ShardLog.scan(ShardLog.ReadPlan(file: file, offset: Int(previous.offset), end: size), maxBytes: Int.max) { r in
+                seen = (r.sequence, r.arrivalMillis); return true
+            }
+            lastSequence = seen?.0
+            lastArrival = seen?.1
+        }
+    }
+
+    func delete() {
+        unlink(file.path)
+        unlink(indexFile.path)
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always) mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}

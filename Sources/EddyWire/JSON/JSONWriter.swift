@@ -1,0 +1,128 @@
+/// Writes JSON straight into a byte array. Responses are built member by member, so the hot
+/// read path (GetRecords) never materialises an intermediate tree.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
+    public mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
+    public mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
+
+    public mutating func key(_ name: String) {
+        separate()
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String) { separate(); appendQuoted(value); needsComma = true }
+    public mutating func bool(_ value: Bool) { separate(); appendASCII(value ? "true" : "false"); needsComma = true }
+    public mutating func null() { separate(); appendASCII("null"); needsComma = true }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        appendASCII(String(value))
+        needsComma = true
+    }
+
+    public mutating func double(_ value: Double) {
+        separate()
+        if value.isFinite, value == value.rounded(), value.magnitude < 1e15 {
+            appendASCII(String(Int64(value)))
+        } else {
+            appendASCII(String(value))
+        }
+        needsComma = true
+    }
+
+    /// Epoch seconds with millisecond precision, the awsJson timestamp form.
+    public mutating func timestamp(millis: Int64) {
+        separate()
+        let seconds = millis / 1000, fraction = millis % 1000
+        appendASCII(String(seconds))
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: "."))
+            let digits = String(fraction)
+            for _ in digits.count..<3 { bytes.append(UInt8(ascii: "0")) }
+            appendASCII(digits)
+        }
+        needsComma = true
+    }
+
+    /// A blob as a base64 string.
+    public mutating func base64(_ data: some Collection<UInt8>) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Base64.encode(data, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Already-serialised JSON (a stored document).
+    public mutating func raw(_ json: [UInt8]) { separate(); bytes.append(contentsOf: json); needsComma = true }
+
+    public mutating func member(_ name: String, _ value: String?) {
+        if let value { key(name); string(value) }
+    }
+
+    public mutating func member(_ name: String, _ value: Int?) {
+        if let value { key(name); int(value) }
+    }
+
+    public mutating func member(_ name: String, _ value: Bool?) {
+        if let value { key(name); bool(value) }
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendASCII(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendQuoted(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(c)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(c)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONWriter {
+    /// Serialises a parsed value (used for stored documents and tests, not hot paths).
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .number(let d, _): double(d)
+        case .string(let s): string(s)
+        case .array(let a):
+            beginArray()
+            for e in a { value(e) }
+            endArray()
+        case .object(let o):
+            beginObject()
+            for (k, e) in o.members { key(k); value(e) }
+            endObject()
+        }
+    }
+}

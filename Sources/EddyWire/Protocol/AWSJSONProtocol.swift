@@ -1,0 +1,48 @@
+/// The awsJson 1.0/1.1 protocol: operation from `X-Amz-Target`, bodies and errors as JSON.
+public enum AWSJSONProtocol {
+    public static let contentType11 = "application/x-amz-json-1.1"
+    public static let contentType10 = "application/x-amz-json-1.0"
+
+    /// The operation named by `X-Amz-Target: <prefix>.<Operation>`.
+    public static func operation(target: String?, prefix: String) -> String? {
+        guard let target, target.hasPrefix(prefix), target.utf8.count > prefix.utf8.count + 1 else { return nil }
+        let rest = target.utf8.dropFirst(prefix.utf8.count)
+        guard rest.first == UInt8(ascii: ".") else { return nil }
+        return String(rest.dropFirst())
+    }
+
+    /// Parses a request body; an empty body is an empty object, as AWS treats it.
+    public static func parseBody(_ body: [UInt8]) throws(AWSError) -> JSONObject {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONObject() }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            throw AWSError.serialization(error.description)
+        }
+        guard case .object(let object) = value else {
+            throw AWSError.serialization("Start of structure or map expected")
+        }
+        return object
+    }
+
+    public static func response(_ body: [UInt8], contentType: String = contentType11, requestId: String) -> ServiceResponse {
+        var headers = Headers()
+        headers.add("x-amzn-RequestId", requestId)
+        headers.add("Content-Type", contentType)
+        return ServiceResponse(status: 200, headers: headers, body: body)
+    }
+
+    public static func errorResponse(_ error: AWSError, contentType: String = contentType11, requestId: String) -> ServiceResponse {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("__type"); w.string(error.code)
+        if let message = error.message { w.key(error.messageKey); w.string(message) }
+        w.endObject()
+        var headers = Headers()
+        headers.add("x-amzn-RequestId", requestId)
+        headers.add("x-amzn-ErrorType", error.code)
+        headers.add("Content-Type", contentType)
+        return ServiceResponse(status: error.status, headers: headers, body: w.bytes)
+    }
+}

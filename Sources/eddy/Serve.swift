@@ -1,0 +1,107 @@
+import ArgumentParser
+import EddyHTTP
+import EddyKinesis
+import EddyStorage
+import EddyWire
+import Logging
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (the default command).")
+
+    @Option(help: "Address to listen on. [EDDY_HOST]")
+    var host: String = Environment.string("EDDY_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one). [EDDY_PORT]")
+    var port: Int = Environment.int("EDDY_PORT") ?? 4566
+
+    @Option(help: "Where streams and records are stored. [EDDY_DATA_DIR]")
+    var dataDir: String = Environment.string("EDDY_DATA_DIR") ?? "./.eddy"
+
+    @Flag(help: "Keep everything in a temporary directory removed at exit (for tests). [EDDY_EPHEMERAL=1]")
+    var ephemeral: Bool = Environment.bool("EDDY_EPHEMERAL")
+
+    @Option(help: "Account for requests whose access key id is not 12 digits. [EDDY_ACCOUNT_ID]")
+    var accountId: String = Environment.string("EDDY_ACCOUNT_ID") ?? "000000000000"
+
+    @Option(help: "Region for unsigned requests. [EDDY_REGION]")
+    var region: String = Environment.string("EDDY_REGION") ?? "us-east-1"
+
+    @Option(help: "Open shards allowed per account and region. [EDDY_SHARD_LIMIT]")
+    var shardLimit: Int = Environment.int("EDDY_SHARD_LIMIT") ?? 500
+
+    @Option(help: """
+        When records reach the disk: always (fsync before acknowledging; survives power loss), \
+        interval (fsync every --fsync-interval-ms; a power loss can lose that much), \
+        never (the OS decides). A crash of Eddy itself loses no acknowledged record in any mode. [EDDY_FSYNC]
+        """)
+    var fsync: FsyncPolicy = Environment.string("EDDY_FSYNC").flatMap(FsyncPolicy.init(rawValue:)) ?? .interval
+
+    @Option(help: "Interval for --fsync interval, in milliseconds. [EDDY_FSYNC_INTERVAL_MS]")
+    var fsyncIntervalMs: Int = Environment.int("EDDY_FSYNC_INTERVAL_MS") ?? 1000
+
+    @Option(help: "How long a new stream stays CREATING, in milliseconds. [EDDY_CREATE_STREAM_MS]")
+    var createStreamMs: Int = Environment.int("EDDY_CREATE_STREAM_MS") ?? 50
+
+    @Option(help: "How long a deleted stream stays DELETING, in milliseconds. [EDDY_DELETE_STREAM_MS]")
+    var deleteStreamMs: Int = Environment.int("EDDY_DELETE_STREAM_MS") ?? 50
+
+    @Option(help: "How long a stream stays UPDATING, in milliseconds. [EDDY_UPDATE_STREAM_MS]")
+    var updateStreamMs: Int = Environment.int("EDDY_UPDATE_STREAM_MS") ?? 50
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error. [EDDY_LOG_LEVEL]")
+    var logLevel: String = Environment.string("EDDY_LOG_LEVEL") ?? "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = ConsoleLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "eddy")
+
+        let root = ephemeral ? try TemporaryDirectory.make() : dataDir
+        let lifecycle = Lifecycle(logger: logger, ephemeralRoot: ephemeral ? root : nil)
+        try FileSystem.createDirectory(root)
+
+        let store = try StreamStore(
+            configuration: .init(root: root + "/kinesis",
+                                 log: LogConfiguration(fsync: fsync),
+                                 timing: StreamTiming(createMillis: Int64(createStreamMs), deleteMillis: Int64(deleteStreamMs),
+                                                      updateMillis: Int64(updateStreamMs)),
+                                 shardLimit: shardLimit),
+            logger: Logger(label: "eddy.kinesis"))
+        let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"))
+        let services: [any AWSService] = [kinesis]
+
+        let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
+        let server = HTTPServer(configuration: .init(host: host, port: port), router: router,
+                                admin: AdminEndpoints(services: services, version: Eddy.version), logger: logger)
+        let channel = try await server.start()
+        let boundPort = channel.localAddress?.port ?? port
+
+        logger.info("data dir \(root)\(ephemeral ? " (ephemeral)" : "")")
+        let summary = store.summary
+        logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s)")
+        logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
+        logger.info("listening on http://\(host):\(boundPort) (kinesis; firehose, s3, cloudwatch not yet served)")
+        Console.write("Ready.\n", to: STDOUT_FILENO)
+
+        let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
+        await lifecycle.waitForSignal()
+        logger.info("shutting down: no new connections, finishing requests in flight")
+        try? await channel.close()
+        maintenance.cancel()
+        try? await server.shutdown()
+        store.syncAll()
+        lifecycle.cleanUp()
+        logger.info("stopped")
+    }
+}
+
+extension FsyncPolicy: ExpressibleByArgument {}

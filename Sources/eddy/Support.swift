@@ -1,0 +1,148 @@
+import Dispatch
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// EDDY_* variables as option defaults.
+enum Environment {
+    static func string(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        let s = String(cString: v)
+        return s.isEmpty ? nil : s
+    }
+
+    static func int(_ name: String) -> Int? { string(name).flatMap(Int.init) }
+
+    static func bool(_ name: String) -> Bool {
+        guard let s = string(name)?.lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(s)
+    }
+}
+
+enum TemporaryDirectory {
+    static func make() throws -> String {
+        let base = Environment.string("TMPDIR") ?? "/tmp"
+        var template = Array("\(base)/eddy.XXXXXX".utf8CString)
+        guard let path = mkdtemp(&template) else { throw ValidationErrorText("could not create a temporary directory in \(base)") }
+        return String(cString: path)
+    }
+}
+
+struct ValidationErrorText: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Waits for SIGINT or SIGTERM, and removes an ephemeral data dir at the end.
+final class Lifecycle: Sendable {
+    let logger: Logger
+    let ephemeralRoot: String?
+
+    init(logger: Logger, ephemeralRoot: String?) {
+        self.logger = logger
+        self.ephemeralRoot = ephemeralRoot
+    }
+
+    func waitForSignal() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "eddy.signals")
+            let once = Once(continuation)
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                source.setEventHandler { once.fire() }
+                source.resume()
+                Self.keep.append(source)
+            }
+        }
+    }
+
+    // Signal sources must outlive the wait; they are process-wide by nature.
+    nonisolated(unsafe) private static var keep: [DispatchSourceSignal] = []
+
+    func cleanUp() {
+        if let root = ephemeralRoot {
+            removeTree(root)
+        }
+    }
+
+    private func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            if let dir = opendir(path) {
+                while let entry = readdir(dir) {
+                    let name = withUnsafePointer(to: entry.pointee.d_name) {
+                        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                    }
+                    if name != "." && name != ".." { removeTree(path + "/" + name) }
+                }
+                closedir(dir)
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+final class Once: @unchecked Sendable {
+    // Guarded by the serial signal queue.
+    private var continuation: CheckedContinuation<Void, Never>?
+    init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
+    func fire() {
+        continuation?.resume()
+        continuation = nil
+    }
+}
+
+/// One readable line per event: `2026-11-23T13:30:00.123Z info  eddy: message key=value`.
+struct ConsoleLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String) { self.label = label }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
+             source: String, file: String, function: String, line: UInt) {
+        var all = metadata
+        if let extra { all.merge(extra) { $1 } }
+        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let levelText = level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let line = "\(Self.timestamp()) \(levelText) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)\n"
+        Console.write(line, to: STDERR_FILENO)
+    }
+
+    static func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var t = time_t(ts.tv_sec)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func pad(_ n: Int32, _ w: Int) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
+    }
+}
+
+enum Console {
+    /// One write(2) per line, so lines from several threads never interleave.
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n <= 0 { return }
+                done += n
+            }
+        }
+    }
+}
