@@ -13,6 +13,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var rejected = false
+    private var discarded = 0
     private var inFlight = 0
 
     init(dispatcher: RequestDispatcher, maxBodyBytes: Int) {
@@ -32,7 +33,14 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
             }
         case .body(var chunk):
-            guard !rejected, let h = head else { return }
+            guard let h = head else { return }
+            if rejected {
+                // Keep reading what the client is still sending so it can read the 413 instead of
+                // a reset, but not forever.
+                discarded += chunk.readableBytes
+                if discarded > 4 * maxBodyBytes { context.close(promise: nil) }
+                return
+            }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                 reject(context: context, head: h)
                 return
@@ -41,7 +49,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let h = head else { return }
             head = nil
-            if rejected { return }
+            if rejected {
+                context.close(promise: nil)
+                return
+            }
             let bytes = body.map { Array($0.readableBytesView) } ?? []
             body = nil
             var headers = Headers()
@@ -65,18 +76,21 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func reject(context: ChannelHandlerContext, head: HTTPRequestHead) {
         rejected = true
+        discarded = 0
+        body = nil
         let error = AWSError(code: "RequestEntityTooLarge",
                              message: "Request body is larger than the \(maxBodyBytes) bytes Eddy accepts.", status: 413)
         var response = AWSJSONProtocol.errorResponse(error, requestId: RequestId.make())
         response.headers.add("Connection", "close")
-        write(response, for: head, context: context, close: true)
+        write(response, for: head, context: context, closeAfterWrite: false)
     }
 
-    private func write(_ response: ServiceResponse, for request: HTTPRequestHead, context: ChannelHandlerContext, close: Bool = false) {
+    private func write(_ response: ServiceResponse, for request: HTTPRequestHead, context: ChannelHandlerContext,
+                       closeAfterWrite: Bool = true) {
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        let keepAlive = request.isKeepAlive && !close
+        let keepAlive = request.isKeepAlive && !rejected
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
@@ -86,7 +100,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if !keepAlive && closeAfterWrite {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }

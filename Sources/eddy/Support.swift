@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,22 +45,26 @@ final class Lifecycle: Sendable {
         self.ephemeralRoot = ephemeralRoot
     }
 
-    func waitForSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "eddy.signals")
-            let once = Once(continuation)
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler { once.fire() }
-                source.resume()
-                Self.keep.append(source)
-            }
+    /// Takes over SIGINT and SIGTERM; call before announcing readiness so an early signal is
+    /// not lost.
+    func installSignalHandlers() {
+        let queue = DispatchQueue(label: "eddy.signals")
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler { [signalled] in signalled.fire() }
+            source.resume()
+            sources.append(source)
         }
     }
 
-    // Signal sources must outlive the wait; they are process-wide by nature.
-    nonisolated(unsafe) private static var keep: [DispatchSourceSignal] = []
+    func waitForSignal() async {
+        await signalled.wait()
+    }
+
+    private let signalled = Latch()
+    // Written once, by installSignalHandlers before the server is announced; kept so the sources live.
+    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     func cleanUp() {
         if let root = ephemeralRoot {
@@ -87,13 +92,28 @@ final class Lifecycle: Sendable {
     }
 }
 
-final class Once: @unchecked Sendable {
-    // Guarded by the serial signal queue.
-    private var continuation: CheckedContinuation<Void, Never>?
-    init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
+/// Opens once; waiters before or after the opening all proceed.
+final class Latch: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
     func fire() {
-        continuation?.resume()
-        continuation = nil
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.open = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { s -> Bool in
+                if s.open { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if resumeNow { c.resume() }
+        }
     }
 }
 
@@ -110,10 +130,11 @@ struct ConsoleLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let level = event.level, message = event.message
         var all = metadata
-        if let extra { all.merge(extra) { $1 } }
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        if let error = event.error { all["error"] = "\(error)" }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let levelText = level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
         let line = "\(Self.timestamp()) \(levelText) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)\n"

@@ -1,7 +1,7 @@
 import EddyWire
 
 /// One Kinesis operation: reads its validated input, acts on the store, writes its output.
-protocol KinesisAction {
+protocol KinesisAction: Sendable {
     static var name: String { get }
     static func perform(_ context: ActionContext) throws(KinesisError) -> [UInt8]
 }

@@ -22,6 +22,7 @@ public enum HashKey {
     /// taking the remainder, as AWS does (floor(2^128 / count) per shard).
     public static func evenRanges(count: Int) -> [ClosedRange<UInt128>] {
         precondition(count > 0)
+        if count == 1 { return [0...UInt128.max] }
         let n = UInt128(count)
         // floor(2^128 / n) without representing 2^128.
         let (q, r) = UInt128.max.quotientAndRemainder(dividingBy: n)

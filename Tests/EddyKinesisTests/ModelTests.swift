@@ -1,0 +1,100 @@
+import Testing
+import EddyWire
+typealias EddyWireBase64 = EddyWire.Base64
+@testable import EddyKinesis
+
+@Suite struct HashKeyTests {
+    @Test func md5OfPartitionKey() {
+        // python3 -c "import hashlib; print(int(hashlib.md5(b'pk-1').hexdigest(), 16))"
+        #expect(String(HashKey.of(partitionKey: "pk-1")) == "273922656776327812788301823748127981641")
+        #expect(String(HashKey.of(partitionKey: "")) == "281949768489412648962353822266799178366")
+    }
+
+    @Test func evenRangesMatchAWS() {
+        let two = HashKey.evenRanges(count: 2)
+        #expect(String(two[0].upperBound) == "170141183460469231731687303715884105727")
+        #expect(String(two[1].lowerBound) == "170141183460469231731687303715884105728")
+        #expect(two[1].upperBound == UInt128.max)
+        let three = HashKey.evenRanges(count: 3)
+        #expect(String(three[1].lowerBound) == "113427455640312821154458202477256070485")
+        #expect(String(three[2].lowerBound) == "226854911280625642308916404954512140970")
+        for n in [1, 4, 7, 500] {
+            let ranges = HashKey.evenRanges(count: n)
+            #expect(ranges.first?.lowerBound == 0)
+            #expect(ranges.last?.upperBound == UInt128.max)
+            for i in 1..<ranges.count { #expect(ranges[i].lowerBound == ranges[i - 1].upperBound + 1) }
+        }
+    }
+
+    @Test func parsesExplicitHashKeys() {
+        #expect(HashKey.parse("0") == 0)
+        #expect(HashKey.parse("340282366920938463463374607431768211455") == UInt128.max)
+        #expect(HashKey.parse("340282366920938463463374607431768211456") == nil)
+        #expect(HashKey.parse("-1") == nil)
+        #expect(HashKey.parse("") == nil)
+    }
+}
+
+@Suite struct SequenceNumberTests {
+    @Test func isFiftySixDigitsAndRoundTrips() throws {
+        let s = SequenceNumber(streamToken: 123_456_789_012, shardIndex: 3, counter: 42, arrivalMillis: 1_795_000_000_000)
+        let text = s.description
+        #expect(text.count == 56)
+        #expect(text.hasPrefix("49"))
+        #expect(SequenceNumber(text) == s)
+    }
+
+    @Test func ordersAsBigIntegersWithinAShard() {
+        var previous: String?
+        for counter: UInt64 in [0, 1, 9, 10, 99, 1000, 123_456_789, UInt64(Int64.max)] {
+            let text = SequenceNumber(streamToken: 555_555_555_555, shardIndex: 1, counter: counter, arrivalMillis: 1).description
+            if let previous {
+                // Same length, so string order is numeric order.
+                #expect(previous.count == text.count && previous < text)
+            }
+            previous = text
+        }
+    }
+
+    @Test func rejectsForeignNumbers() {
+        #expect(SequenceNumber("1") == nil)
+        #expect(SequenceNumber(String(repeating: "1", count: 56)) == nil)
+        #expect(SequenceNumber("49" + String(repeating: "x", count: 54)) == nil)
+    }
+}
+
+@Suite struct ShardIteratorTests {
+    let key: [UInt8] = Array(repeating: 7, count: 32)
+
+    @Test func roundTrips() throws {
+        let it = ShardIterator(accountId: "000000000000", region: "eu-west-1", streamName: "s.1-x_y", streamToken: 999,
+                               shardIndex: 12, position: 1 << 40, createdMillis: 1_795_000_000_123)
+        let text = it.encode(key: key)
+        #expect(try ShardIterator.decode(text, key: key) == it)
+    }
+
+    @Test func detectsTamperingAndOtherKeys() throws {
+        let it = ShardIterator(accountId: "000000000000", region: "us-east-1", streamName: "s", streamToken: 1,
+                               shardIndex: 0, position: 5, createdMillis: 1)
+        var bytes = try #require(try? EddyWireBase64.decode(it.encode(key: key)))
+        bytes[20] ^= 1
+        #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode(EddyWireBase64.encode(bytes), key: key) }
+        #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode(it.encode(key: key), key: Array(repeating: 8, count: 32)) }
+        #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode("not an iterator", key: key) }
+    }
+}
+
+@Suite struct ShardIdAndDateTests {
+    @Test func shardIds() {
+        #expect(ShardId.format(0) == "shardId-000000000000")
+        #expect(ShardId.format(123) == "shardId-000000000123")
+        #expect(ShardId.parse("shardId-000000000007") == 7)
+        #expect(ShardId.parse("7") == 7)
+        #expect(ShardId.parse("shardId-x") == nil)
+    }
+
+    @Test func javaDates() {
+        #expect(AWSDate.javaString(1_421_889_722_000) == "Thu Jan 22 01:22:02 UTC 2015")
+        #expect(AWSDate.javaString(0) == "Thu Jan 01 00:00:00 UTC 1970")
+    }
+}

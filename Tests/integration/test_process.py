@@ -1,0 +1,168 @@
+"""The server as a process: health, reset, bad input, signals, durability across kill -9."""
+import concurrent.futures
+import glob
+import json
+import os
+import socket
+import threading
+import time
+import urllib.request
+
+from conftest import EddyServer, wait_active
+
+
+def http(server, method, path, body=b"", headers=None):
+    req = urllib.request.Request(server.endpoint + path, data=body if method != "GET" else None, method=method,
+                                 headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def kinesis_call(server, op, payload, content_type="application/x-amz-json-1.1"):
+    return http(server, "POST", "/", payload if isinstance(payload, bytes) else json.dumps(payload).encode(),
+                {"X-Amz-Target": f"Kinesis_20131202.{op}", "Content-Type": content_type})
+
+
+def test_health_and_reset(server, kinesis):
+    status, _, body = http(server, "GET", "/_eddy/health")
+    assert status == 200 and json.loads(body)["services"]["kinesis"] == "running"
+    status, _, body = http(server, "GET", "/_localstack/health")
+    assert status == 200 and json.loads(body)["services"]["kinesis"] == "running"
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+    status, _, _ = http(server, "POST", "/_eddy/reset")
+    assert status == 200
+    assert kinesis.list_streams()["StreamNames"] == []
+    kinesis.create_stream(StreamName="s", ShardCount=1)
+
+
+def test_errors_on_the_wire(server):
+    status, headers, body = kinesis_call(server, "ListStreams", b"{not json")
+    assert status == 400 and json.loads(body)["__type"] == "SerializationException"
+    assert headers.get("x-amzn-RequestId") and headers.get("x-amzn-ErrorType") == "SerializationException"
+    status, _, body = kinesis_call(server, "Frobnicate", {})
+    assert status == 400 and json.loads(body)["__type"] == "UnknownOperationException"
+    status, _, body = kinesis_call(server, "CreateStream", {"StreamName": 5, "ShardCount": 1})
+    assert status == 400 and json.loads(body)["__type"] == "SerializationException"
+    status, _, body = kinesis_call(server, "ListStreams", b'{"ExclusiveStartStreamName":"\xff\xfe"}')
+    assert status == 400 and json.loads(body)["__type"] == "SerializationException"
+    status, _, body = kinesis_call(server, "ListStreams", {}, content_type="application/json")
+    assert status == 200 and json.loads(body)["StreamNames"] == []
+    # A service not built yet answers an error naming it.
+    status, _, body = http(server, "POST", "/", b"{}", {"X-Amz-Target": "Firehose_20150804.ListDeliveryStreams"})
+    assert status == 501 and "Firehose" in json.loads(body)["message"]
+
+
+def test_oversized_body_is_refused_without_buffering(server):
+    big = b"x" * (17 << 20)
+    status, _, body = kinesis_call(server, "PutRecords", big)
+    assert status == 413 and json.loads(body)["__type"] == "RequestEntityTooLarge"
+    # The server is still fine for others.
+    assert kinesis_call(server, "ListStreams", {})[0] == 200
+
+
+def test_slow_and_half_closed_connections_do_not_block_others(server):
+    slow = socket.create_connection(("127.0.0.1", server.port))
+    slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Str")
+    half = socket.create_connection(("127.0.0.1", server.port))
+    half.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+    half.shutdown(socket.SHUT_WR)
+    huge_header = socket.create_connection(("127.0.0.1", server.port))
+    huge_header.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n")
+    start = time.time()
+    assert kinesis_call(server, "ListStreams", {})[0] == 200
+    assert time.time() - start < 2
+    reply = huge_header.recv(100)
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 4")
+    for s in (slow, half, huge_header):
+        s.close()
+    assert kinesis_call(server, "ListStreams", {})[0] == 200
+
+
+def test_sigterm_exits_cleanly(data_dir):
+    s = EddyServer(data_dir).start()
+    assert s.stop() == 0
+    assert "stopped" in s.logs()
+
+
+def test_kill9_loses_no_acknowledged_record(data_dir):
+    s = EddyServer(data_dir).start()
+    k = s.client()
+    k.create_stream(StreamName="durable", ShardCount=4)
+    wait_active(k, "durable")
+    acked = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def producer(n):
+        client = s.client()
+        i = 0
+        while not stop.is_set():
+            records = [{"PartitionKey": f"p{n}-{i}-{j}", "Data": f"{n}:{i}:{j}".encode()} for j in range(50)]
+            try:
+                r = client.put_records(StreamName="durable", Records=records)
+            except Exception:
+                return  # the server died mid-request: that batch was never acknowledged
+            with lock:
+                for rec, res in zip(records, r["Records"]):
+                    if "SequenceNumber" in res:
+                        acked[res["SequenceNumber"]] = (res["ShardId"], rec["Data"])
+            i += 1
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(producer, n) for n in range(4)]
+        time.sleep(1.5)
+        s.kill9()
+        stop.set()
+        for f in futures:
+            f.result()
+    assert len(acked) > 500, f"only {len(acked)} records acknowledged before the kill"
+    s2 = EddyServer(data_dir)
+    s2.port = s.port
+    s2.start()
+    try:
+        k2 = s2.client()
+        found = {}
+        for shard in k2.list_shards(StreamName="durable")["Shards"]:
+            it = k2.get_shard_iterator(StreamName="durable", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            while True:
+                r = k2.get_records(ShardIterator=it, Limit=10000)
+                for rec in r["Records"]:
+                    found[rec["SequenceNumber"]] = (shard["ShardId"], rec["Data"])
+                if not r["Records"]:
+                    break
+                it = r["NextShardIterator"]
+        missing = [seq for seq in acked if seq not in found]
+        assert not missing, f"{len(missing)} of {len(acked)} acknowledged records lost"
+        assert all(found[seq] == acked[seq] for seq in acked)
+        # New records continue the sequence.
+        r = k2.put_record(StreamName="durable", PartitionKey="after", Data=b"x")
+        same_shard = [int(seq) for seq, (sh, _) in found.items() if sh == r["ShardId"]]
+        assert int(r["SequenceNumber"]) > max(same_shard)
+    finally:
+        s2.stop()
+
+
+def test_corrupted_tail_is_cut_and_logged(data_dir):
+    s = EddyServer(data_dir).start()
+    k = s.client()
+    k.create_stream(StreamName="c", ShardCount=1)
+    wait_active(k, "c")
+    seqs = [k.put_record(StreamName="c", PartitionKey="k", Data=f"r{i}".encode())["SequenceNumber"] for i in range(20)]
+    assert s.stop() == 0
+    segments = sorted(glob.glob(os.path.join(data_dir, "kinesis", "streams", "*", "shardId-000000000000", "*.log")))
+    with open(segments[-1], "ab") as f:
+        f.write(b"\x30\x00\x00\x00garbage-that-is-not-a-frame")
+    s2 = EddyServer(data_dir)
+    s2.start()
+    try:
+        assert "cut a torn or corrupted log tail" in s2.logs()
+        k2 = s2.client()
+        it = k2.get_shard_iterator(StreamName="c", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        got = [r["SequenceNumber"] for r in k2.get_records(ShardIterator=it)["Records"]]
+        assert got == seqs
+        assert k2.put_record(StreamName="c", PartitionKey="k", Data=b"new")["SequenceNumber"] > seqs[-1]
+    finally:
+        s2.stop()

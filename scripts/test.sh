@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit tests, then real-client tests (boto3, aws-cli) against the built server.
+# Installs what the real-client tests need into .venv (from PyPI) the first time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== swift build"
+swift build
+echo "== swift test"
+rc=0
+swift test > .build/swift-test.log 2>&1 || rc=$?
+grep -E '✘|error:|Test run with|Executed [0-9]+ tests' .build/swift-test.log || tail -40 .build/swift-test.log
+[ "$rc" -eq 0 ] || { echo "swift test failed (exit $rc)"; exit "$rc"; }
+
+echo "== real-client tests"
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli" 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7"
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@"
