@@ -136,7 +136,7 @@ struct ConsoleLogHandler: LogHandler {
         if let extra = event.metadata { all.merge(extra) { $1 } }
         if let error = event.error { all["error"] = "\(error)" }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let levelText = level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let levelText = level.rawValue + String(repeating: " ", count: max(0, 7 - level.rawValue.count))
         let line = "\(Self.timestamp()) \(levelText) \(label): \(message)\(fields.isEmpty ? "" : " " + fields)\n"
         Console.write(line, to: STDERR_FILENO)
     }

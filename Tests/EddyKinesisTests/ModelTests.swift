@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import EddyWire
 typealias EddyWireBase64 = EddyWire.Base64
@@ -96,5 +97,21 @@ typealias EddyWireBase64 = EddyWire.Base64
     @Test func javaDates() {
         #expect(AWSDate.javaString(1_421_889_722_000) == "Thu Jan 22 01:22:02 UTC 2015")
         #expect(AWSDate.javaString(0) == "Thu Jan 01 00:00:00 UTC 1970")
+    }
+}
+
+@Suite struct GeneratedModelTests {
+    @Test func everyPatternInTheKinesisModelCompiles() throws {
+        let model = try ServiceModel(json: KinesisServiceModel.json)
+        #expect(model.unreadablePatterns.isEmpty)
+        #expect(model.operations.count == 39)
+    }
+
+    @Test func embeddedModelMatchesApiSpecs() throws {
+        // The Swift file is generated from api-specs/; they must not drift apart.
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(KinesisServiceModel.source)
+        let onDisk = try String(contentsOf: url, encoding: .utf8)
+        #expect(onDisk == KinesisServiceModel.json + "\n" || onDisk == KinesisServiceModel.json)
     }
 }

@@ -77,7 +77,7 @@ private func validate(_ json: String) throws(AWSError) {
         #expect(throws: AWSError.self) { try validate("{") }
     }
 
-    @Test func kinesisModelLoads() throws {
+    @Test func patternsInModelsCompile() throws {
         // The generated model for the real service must parse and compile its patterns.
         let m = try ServiceModel(json: #"{"metadata":{},"operations":{},"shapes":{"S":{"type":"string","pattern":"arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+"}}}"#)
         #expect(m.shapes["S"]?.pattern?.matches("arn:aws:kinesis:us-east-1:000000000000:stream/x") == true)

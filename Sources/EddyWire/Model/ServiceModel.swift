@@ -1,5 +1,3 @@
-import Foundation
-
 /// A service's shapes as generated into `api-specs/` from the botocore model: types, members and
 /// the constraints (min/max, pattern, enum, required) validation is driven by.
 public struct ServiceModel: Sendable {
@@ -37,12 +35,15 @@ public struct ServiceModel: Sendable {
     public var targetPrefix: String?
     public var shapes: [String: Shape]
     public var operations: [String: Operation]
+    /// Patterns `Pattern` could not compile (so not enforced); tests keep this empty.
+    public var unreadablePatterns: [String]
 
     public init(json: String) throws {
         let data = Array(json.utf8)
         guard case .object(let root) = try JSONParser.parse(data) else { throw ModelError("model is not an object") }
         targetPrefix = root["metadata"]?.object?["targetPrefix"]?.string
         var shapes: [String: Shape] = [:]
+        var unreadablePatterns: [String] = []
         for (name, value) in root["shapes"]?.object?.members ?? [] {
             guard let s = value.object, let typeName = s["type"]?.string else { throw ModelError("shape \(name) has no type") }
             guard let type = ShapeType(rawValue: typeName) else { throw ModelError("shape \(name): unknown type \(typeName)") }
@@ -53,7 +54,11 @@ public struct ServiceModel: Sendable {
             shape.required = Set((s["required"]?.array ?? []).compactMap(\.string))
             shape.min = s["min"]?.double
             shape.max = s["max"]?.double
-            if let p = s["pattern"]?.string { shape.pattern = try Pattern(p) }
+            if let p = s["pattern"]?.string {
+                // A pattern this engine cannot read is not enforced rather than refusing the model.
+                shape.pattern = try? Pattern(p)
+                if shape.pattern == nil { unreadablePatterns.append(p) }
+            }
             shape.enumValues = s["enum"]?.array?.compactMap(\.string)
             shape.member = s["member"]?.object?["shape"]?.string
             shape.key = s["key"]?.object?["shape"]?.string
@@ -69,27 +74,11 @@ public struct ServiceModel: Sendable {
         }
         self.shapes = shapes
         self.operations = operations
+        self.unreadablePatterns = unreadablePatterns
     }
 
     public struct ModelError: Error, CustomStringConvertible {
         public var description: String
         init(_ d: String) { description = d }
-    }
-}
-
-/// A model's regular expression, matched against the whole value as AWS does.
-public final class Pattern: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as thread-safe for matching.
-    public let source: String
-    private let regex: NSRegularExpression
-
-    public init(_ source: String) throws {
-        self.source = source
-        regex = try NSRegularExpression(pattern: "^(?:" + source + ")$", options: [])
-    }
-
-    public func matches(_ s: String) -> Bool {
-        let ns = s as NSString
-        return regex.firstMatch(in: s, options: [.anchored], range: NSRange(location: 0, length: ns.length)) != nil
     }
 }

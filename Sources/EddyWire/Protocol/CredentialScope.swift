@@ -16,9 +16,13 @@ public struct CredentialScope: Sendable, Equatable {
 
     /// From an `Authorization: AWS4-HMAC-SHA256 Credential=...` header.
     public init?(authorization: String) {
-        guard let range = authorization.range(of: "Credential=") else { return nil }
-        let rest = authorization[range.upperBound...]
-        let credential = rest.prefix { $0 != "," && $0 != " " }
+        let marker = Array("Credential=".utf8)
+        let bytes = Array(authorization.utf8)
+        guard bytes.count >= marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+        else { return nil }
+        let rest = bytes[(start + marker.count)...].prefix { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: " ") }
+        let credential = Substring(decoding: rest, as: UTF8.self)
         self.init(credential: credential)
     }
 

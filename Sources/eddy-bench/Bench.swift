@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Measures the Kinesis core the way the README reports it: start-to-ready, RSS, PutRecords
+/// throughput, PutRecord latency and GetRecords drain, against a server it starts itself.
+@main
+struct EddyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eddy-bench",
+        abstract: "Benchmark Eddy's Kinesis core on loopback and print the figures.")
+
+    @Option(help: "The eddy binary to start (build it with -c release first).")
+    var eddy: String = ".build/release/eddy"
+
+    @Option(help: "Records to ingest through PutRecords.")
+    var records: Int = 1_000_000
+
+    @Option(help: "Records per PutRecords call.")
+    var batch: Int = 500
+
+    @Option(help: "Bytes of data per record.")
+    var recordBytes: Int = 100
+
+    @Option(help: "Concurrent connections for PutRecords.")
+    var connections: Int = 16
+
+    @Option(help: "Shards in the benchmark stream.")
+    var shards: Int = 4
+
+    @Option(help: "Sequential PutRecord calls for the latency figure.")
+    var putRecordCalls: Int = 5000
+
+    @Option(help: "fsync policy for the server under test.")
+    var fsync: String = "interval"
+
+    func run() async throws {
+        let readyTimes = try (0..<5).map { _ in try measureStartToReady() }
+        print(String(format: "start-to-ready: median %.1f ms (min %.1f, max %.1f) over 5 starts",
+                     median(readyTimes), readyTimes.min()!, readyTimes.max()!))
+
+        let server = try ServerProcess.start(eddy: eddy, extraArgs: ["--fsync", fsync])
+        defer { server.stop() }
+        try await Task.sleep(for: .milliseconds(500))
+        print(String(format: "RSS idle: %.1f MiB", server.rssMiB()))
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let control = try await HTTPConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+        _ = try await control.post(target: "Kinesis_20131202.CreateStream",
+                                   body: ByteBuffer(string: #"{"StreamName":"bench","ShardCount":\#(shards)}"#))
+        try await Task.sleep(for: .milliseconds(200))
+
+        // PutRecords: prebuilt bodies with distinct partition keys so every shard gets its share.
+        let bodies = (0..<8).map { n in putRecordsBody(variant: n) }
+        let calls = records / batch
+        let connectionsList = try await withThrowingTaskGroup(of: HTTPConnection.self) { g in
+            for _ in 0..<connections { g.addTask { try await HTTPConnection.connect(host: "127.0.0.1", port: server.port, group: group) } }
+            return try await g.reduce(into: []) { $0.append($1) }
+        }
+        let next = Counter()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { g in
+            for c in connectionsList {
+                g.addTask {
+                    var lat: [Double] = []
+                    while true {
+                        let i = next.next()
+                        if i >= calls { break }
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        let (status, body) = try await c.post(target: "Kinesis_20131202.PutRecords", body: bodies[i % bodies.count])
+                        guard status == 200, !String(buffer: body).contains("\"ErrorCode\"") else {
+                            throw BenchError("PutRecords answered \(status): \(String(buffer: body).prefix(200))")
+                        }
+                        lat.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    }
+                    return lat
+                }
+            }
+            return try await g.reduce(into: []) { $0 += $1 }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let total = Double(calls * batch)
+        print(String(format: "PutRecords: %.0f records/s, %.1f MB/s of data (%d calls x %d x %d B, %d shards, %d connections, %.2f s); call p50 %.2f ms p99 %.2f ms",
+                     total / seconds, total * Double(recordBytes) / seconds / 1e6, calls, batch, recordBytes, shards, connections, seconds,
+                     percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        try await Task.sleep(for: .milliseconds(1500))
+        print(String(format: "RSS after %d records: %.1f MiB", calls * batch, server.rssMiB()))
+
+        // PutRecord latency, one connection, sequential.
+        var single: [Double] = []
+        let data = String(repeating: "A", count: (recordBytes + 2) / 3 * 4)
+        for i in 0..<(putRecordCalls + 200) {
+            let body = ByteBuffer(string: #"{"StreamName":"bench","PartitionKey":"k\#(i)","Data":"\#(data)"}"#)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let (status, _) = try await control.post(target: "Kinesis_20131202.PutRecord", body: body)
+            guard status == 200 else { throw BenchError("PutRecord answered \(status)") }
+            if i >= 200 { single.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+        }
+        print(String(format: "PutRecord latency (1 connection, %d calls): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                     putRecordCalls, percentile(single, 0.5), percentile(single, 0.99), single.max()!))
+
+        // GetRecords: drain every shard from TRIM_HORIZON, shards in parallel.
+        let drainStart = DispatchTime.now().uptimeNanoseconds
+        let drained = try await withThrowingTaskGroup(of: Int.self) { g in
+            for s in 0..<shards {
+                let c = connectionsList[s % connectionsList.count]
+                g.addTask { try await drain(shard: s, connection: c) }
+            }
+            return try await g.reduce(0, +)
+        }
+        let drainSeconds = Double(DispatchTime.now().uptimeNanoseconds - drainStart) / 1e9
+        print(String(format: "GetRecords drain: %.0f records/s (%d records, %.2f s, Limit 10000)", Double(drained) / drainSeconds, drained, drainSeconds))
+        print(String(format: "RSS at end: %.1f MiB", server.rssMiB()))
+        for c in connectionsList { await c.close() }
+        await control.close()
+        try await group.shutdownGracefully()
+    }
+
+    func drain(shard: Int, connection: HTTPConnection) async throws -> Int {
+        let id = "shardId-" + String(format: "%012d", shard)
+        let (_, itBody) = try await connection.post(target: "Kinesis_20131202.GetShardIterator",
+            body: ByteBuffer(string: #"{"StreamName":"bench","ShardId":"\#(id)","ShardIteratorType":"TRIM_HORIZON"}"#))
+        var iterator = try field("ShardIterator", in: itBody)
+        var count = 0
+        while true {
+            let (status, body) = try await connection.post(target: "Kinesis_20131202.GetRecords",
+                body: ByteBuffer(string: #"{"ShardIterator":"\#(iterator)","Limit":10000}"#))
+            guard status == 200 else { throw BenchError("GetRecords answered \(status): \(String(buffer: body).prefix(200))") }
+            let text = String(buffer: body)
+            let n = text.components(separatedBy: "\"SequenceNumber\"").count - 1
+            count += n
+            iterator = try field("NextShardIterator", in: body)
+            if n == 0 || text.contains("\"MillisBehindLatest\":0") && n < 10000 { break }
+        }
+        return count
+    }
+
+    func putRecordsBody(variant: Int) -> ByteBuffer {
+        let data = Data((0..<recordBytes).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ variant) }).base64EncodedString()
+        var s = #"{"StreamName":"bench","Records":["#
+        for i in 0..<batch {
+            if i > 0 { s += "," }
+            s += #"{"Data":"\#(data)","PartitionKey":"pk-\#(variant)-\#(i)"}"#
+        }
+        s += "]}"
+        return ByteBuffer(string: s)
+    }
+
+    func measureStartToReady() throws -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let server = try ServerProcess.start(eddy: eddy, extraArgs: [])
+        let ms = Double(server.readyAt - t0) / 1e6
+        server.stop()
+        return ms
+    }
+}
+
+func field(_ name: String, in body: ByteBuffer) throws -> String {
+    let text = String(buffer: body)
+    guard let r = text.range(of: "\"\(name)\":\"") else { throw BenchError("no \(name) in \(text.prefix(200))") }
+    let rest = text[r.upperBound...]
+    return String(rest.prefix { $0 != "\"" })
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value - 1 }
+}
+
+/// The server under test, started with an ephemeral data dir on a free port.
+final class ServerProcess: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let readyAt: UInt64
+
+    static func start(eddy: String, extraArgs: [String]) throws -> ServerProcess {
+        let port = freePort()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: eddy)
+        p.arguments = ["serve", "--ephemeral", "--port", String(port), "--log-level", "warning"] + extraArgs
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { throw BenchError("server exited before Ready.") }
+            line.append(chunk)
+        }
+        return ServerProcess(process: p, port: port, readyAt: DispatchTime.now().uptimeNanoseconds)
+    }
+
+    private init(process: Process, port: Int, readyAt: UInt64) {
+        self.process = process
+        self.port = port
+        self.readyAt = readyAt
+    }
+
+    func rssMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return -1 }
+        let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return kb / 1024
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

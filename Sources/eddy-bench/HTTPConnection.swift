@@ -1,0 +1,84 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A minimal keep-alive HTTP/1.1 client connection: one request at a time, body in memory.
+final class HTTPConnection: Sendable {
+    let channel: Channel
+    private let handler: NIOLoopBound<ResponseHandler>
+
+    static func connect(host: String, port: Int, group: EventLoopGroup) async throws -> HTTPConnection {
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler())
+                }
+            }
+            .connect(host: host, port: port).get()
+        let handler = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseHandler.self), eventLoop: channel.eventLoop)
+        }.get()
+        return HTTPConnection(channel: channel, handler: handler)
+    }
+
+    private init(channel: Channel, handler: NIOLoopBound<ResponseHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    /// Sends a POST with prebuilt headers and body; returns status and body.
+    func post(target: String?, body: ByteBuffer, path: String = "/") async throws -> (Int, ByteBuffer) {
+        let handler = self.handler
+        let channel = self.channel
+        return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<(Int, ByteBuffer)> in
+            let promise = channel.eventLoop.makePromise(of: (Int, ByteBuffer).self)
+            handler.value.pending.append(promise)
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: "127.0.0.1")
+            headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            headers.add(name: "Authorization", value: "AWS4-HMAC-SHA256 Credential=bench/20261123/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0")
+            if let target { headers.add(name: "X-Amz-Target", value: target) }
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)), promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult
+        }.get()
+    }
+
+    func close() async { try? await channel.close() }
+}
+
+final class ResponseHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    var pending: [EventLoopPromise<(Int, ByteBuffer)>] = []
+    private var status = 0
+    private var body: ByteBuffer?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            status = Int(h.status.code)
+            body = nil
+        case .body(var b):
+            if body == nil { body = b } else { body!.writeBuffer(&b) }
+        case .end:
+            let p = pending.removeFirst()
+            p.succeed((status, body ?? ByteBuffer()))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        for p in pending { p.fail(error) }
+        pending = []
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        struct Closed: Error {}
+        for p in pending { p.fail(Closed()) }
+        pending = []
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import EddyWire
+
+@Suite struct PatternTests {
+    @Test(arguments: [
+        ("[a-zA-Z0-9_.-]+", "my-stream_1.x", true),
+        ("[a-zA-Z0-9_.-]+", "bad name", false),
+        ("[a-zA-Z0-9_.-]+", "", false),
+        ("0|([1-9]\\d{0,38})", "0", true),
+        ("0|([1-9]\\d{0,38})", "0123", false),
+        ("0|([1-9]\\d{0,38})", "340282366920938463463374607431768211455", true),
+        ("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+", "arn:aws:kinesis:us-east-1:000000000000:stream/s1", true),
+        ("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+", "arn:aws:kinesis:us-east-1:00000000000:stream/s1", false),
+        ("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+", "arn:aws-cn:kinesis:cn-north-1:000000000000:stream/a b", false),
+        ("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$", "Dept é 1", true),
+        ("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$", "aws:reserved", false),
+        ("^(?!\\s*$).+", "   ", false),
+        ("^(?!\\s*$).+", " x ", true),
+        ("[\\u0001-\\uFFFF]*", "anything ✓", true),
+        (".+?\\.snowflakecomputing\\.com", "acct.snowflakecomputing.com", true),
+        ("((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+x", "a-b.c.x", true),
+        ("((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+x", "a-.x", false),
+        ("[^:*]*", "no-colon", true),
+        ("[^:*]*", "has:colon", false),
+        ("(ab|a)(c|bcd)", "abcd", true),
+        ("a{2,3}", "aaaa", false),
+    ])
+    func matchesLikeJava(_ pattern: String, _ input: String, _ expected: Bool) throws {
+        #expect(try Pattern(pattern).matches(input) == expected)
+    }
+
+    @Test func longInputsDoNotRecurseDeeply() throws {
+        let p = try Pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+")
+        #expect(p.matches("arn:aws:kinesis:r:000000000000:stream/" + String(repeating: "x", count: 100_000)))
+        #expect(!p.matches(String(repeating: ":", count: 3000)))
+    }
+
+    @Test func rejectsUnsupportedSyntax() {
+        #expect(throws: Pattern.SyntaxError.self) { try Pattern("(?<name>x)") }
+        #expect(throws: Pattern.SyntaxError.self) { try Pattern("[abc") }
+        #expect(throws: Pattern.SyntaxError.self) { try Pattern("*a") }
+    }
+}
