@@ -27,6 +27,17 @@ public struct LogConfiguration: Sendable {
     }
 }
 
+/// A record to append.
+public struct LogRecord: Sendable {
+    public var partitionKey: String
+    public var data: [UInt8]
+
+    public init(partitionKey: String, data: [UInt8]) {
+        self.partitionKey = partitionKey
+        self.data = data
+    }
+}
+
 /// One record as stored, viewed in place in a read buffer.
 public struct RecordView {
     public var sequence: UInt64
@@ -85,7 +96,7 @@ public final class ShardLog: Sendable {
     /// Appends records in one write. Returns the sequence counter of the first and the arrival
     /// time all of them share (never earlier than the previous append's).
     @discardableResult
-    public func append(_ records: [(partitionKey: [UInt8], data: [UInt8])], now: Int64) throws -> (first: UInt64, arrival: Int64) {
+    public func append(_ records: [LogRecord], now: Int64) throws -> (first: UInt64, arrival: Int64) {
         let (first, arrival, toSync) = try state.withLock { state throws -> (UInt64, Int64, FileHandleRef?) in
             guard !state.closed else { throw StorageError("log \(directory) is closed") }
             let arrival = max(now, state.lastArrival)
@@ -96,7 +107,7 @@ public final class ShardLog: Sendable {
             }
             let first = state.nextSequence
             var buffer: [UInt8] = []
-            buffer.reserveCapacity(records.reduce(0) { $0 + $1.data.count + $1.partitionKey.count + 26 })
+            buffer.reserveCapacity(records.reduce(0) { $0 + $1.data.count + $1.partitionKey.utf8.count + 26 })
             var newIndex: [IndexEntry] = []
             var lastIndexed = segment.indexEntries.last.map { Int($0.offset) }
             var offset = segment.size
@@ -126,15 +137,16 @@ public final class ShardLog: Sendable {
         return (first, arrival)
     }
 
-    static func appendFrame(into buffer: inout [UInt8], sequence: UInt64, arrival: Int64, _ key: [UInt8], _ data: [UInt8]) {
-        let payloadLength = payloadHeader + key.count + data.count
+    static func appendFrame(into buffer: inout [UInt8], sequence: UInt64, arrival: Int64, _ partitionKey: String, _ data: [UInt8]) {
+        var key = partitionKey
+        let payloadLength = payloadHeader + key.utf8.count + data.count
         let start = buffer.count
         buffer.appendLE(UInt32(payloadLength))
         buffer.appendLE(UInt32(0))  // CRC, filled in below
         buffer.appendLE(sequence)
         buffer.appendLE(UInt64(bitPattern: arrival))
-        buffer.appendLE(UInt16(key.count))
-        buffer.append(contentsOf: key)
+        buffer.appendLE(UInt16(key.utf8.count))
+        key.withUTF8 { buffer.append(contentsOf: $0) }
         buffer.append(contentsOf: data)
         let crc = buffer.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[(start + frameHeader)...])) }
         buffer.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self) }

@@ -16,44 +16,64 @@ public enum Base64 {
         case trailingBits
     }
 
-    public static func encode(_ data: some Collection<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + (data.count + 2) / 3 * 4)
-        var it = data.makeIterator()
-        while let b0 = it.next() {
-            let b1 = it.next(), b2 = it.next()
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
-            if let b1 {
-                out.append(alphabet[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)])
-            } else {
-                out.append(UInt8(ascii: "="))
-            }
-            if let b2 {
-                out.append(alphabet[Int(b2 & 0x3F)])
-            } else {
-                out.append(UInt8(ascii: "="))
+    public static func encode(_ data: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let n = data.count
+        let start = out.count
+        let outputLength = (n + 2) / 3 * 4
+        out.append(contentsOf: repeatElement(0, count: outputLength))
+        alphabet.withUnsafeBufferPointer { table in
+            out.withUnsafeMutableBufferPointer { o in
+                var i = 0, j = start
+                while i + 3 <= n {
+                    let b0 = data[i], b1 = data[i + 1], b2 = data[i + 2]
+                    o[j] = table[Int(b0 >> 2)]
+                    o[j + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                    o[j + 2] = table[Int((b1 & 0x0F) << 2 | b2 >> 6)]
+                    o[j + 3] = table[Int(b2 & 0x3F)]
+                    i += 3; j += 4
+                }
+                if i < n {
+                    let b0 = data[i], b1: UInt8 = i + 1 < n ? data[i + 1] : 0
+                    o[j] = table[Int(b0 >> 2)]
+                    o[j + 1] = table[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                    o[j + 2] = i + 1 < n ? table[Int((b1 & 0x0F) << 2)] : UInt8(ascii: "=")
+                    o[j + 3] = UInt8(ascii: "=")
+                }
             }
         }
     }
 
-    public static func encode(_ data: some Collection<UInt8>) -> String {
+    public static func encode(_ data: [UInt8], into out: inout [UInt8]) {
+        data.withUnsafeBytes { encode($0, into: &out) }
+    }
+
+    public static func encode(_ data: [UInt8]) -> String {
         var out: [UInt8] = []
         encode(data, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Number of bytes `encoded` decodes to, without decoding (for length validation).
-    public static func decodedLength(of encoded: Substring.UTF8View) -> Int {
-        let n = encoded.count
-        guard n > 0 else { return 0 }
-        var padding = 0
-        var i = encoded.index(before: encoded.endIndex)
-        while padding < 2, encoded[i] == UInt8(ascii: "=") {
-            padding += 1
-            if i == encoded.startIndex { break }
-            i = encoded.index(before: i)
+    /// Checks `encoded` is canonical padded base64 and returns its decoded length, without
+    /// decoding (validation needs only the length).
+    public static func validatedLength(_ encoded: String) throws(DecodeError) -> Int {
+        var s = encoded
+        let result = s.withUTF8 { input -> Result<Int, DecodeError> in
+            let n = input.count
+            guard n % 4 == 0 else { return .failure(.length(n)) }
+            if n == 0 { return .success(0) }
+            var padding = 0
+            if input[n - 1] == UInt8(ascii: "=") { padding += 1 }
+            if input[n - 2] == UInt8(ascii: "=") { padding += 1 }
+            let table = decodeTable
+            for i in 0..<(n - padding) where table[Int(input[i])] == 0xFF {
+                return .failure(.character(input[i]))
+            }
+            let last = table[Int(input[n - padding - 1])]
+            if padding == 2 && last & 0x0F != 0 { return .failure(.trailingBits) }
+            if padding == 1 && last & 0x03 != 0 { return .failure(.trailingBits) }
+            return .success(n / 4 * 3 - padding)
         }
-        return n / 4 * 3 - padding
+        return try result.get()
     }
 
     public static func decode(_ encoded: String) throws(DecodeError) -> [UInt8] {

@@ -127,11 +127,10 @@ struct EddyBench: AsyncParsableCommand {
             let (status, body) = try await connection.post(target: "Kinesis_20131202.GetRecords",
                 body: ByteBuffer(string: #"{"ShardIterator":"\#(iterator)","Limit":10000}"#))
             guard status == 200 else { throw BenchError("GetRecords answered \(status): \(String(buffer: body).prefix(200))") }
-            let text = String(buffer: body)
-            let n = text.components(separatedBy: "\"SequenceNumber\"").count - 1
+            let n = occurrences(of: sequenceMarker, in: body)
             count += n
             iterator = try field("NextShardIterator", in: body)
-            if n == 0 || text.contains("\"MillisBehindLatest\":0") && n < 10000 { break }
+            if n == 0 { break }
         }
         return count
     }
@@ -161,6 +160,25 @@ func field(_ name: String, in body: ByteBuffer) throws -> String {
     guard let r = text.range(of: "\"\(name)\":\"") else { throw BenchError("no \(name) in \(text.prefix(200))") }
     let rest = text[r.upperBound...]
     return String(rest.prefix { $0 != "\"" })
+}
+
+let sequenceMarker = Array("\"SequenceNumber\"".utf8)
+
+/// Counts a byte pattern (the bench must not spend longer reading answers than the server writing them).
+func occurrences(of pattern: [UInt8], in buffer: ByteBuffer) -> Int {
+    buffer.withUnsafeReadableBytes { bytes in
+        var count = 0, i = 0
+        let n = bytes.count, m = pattern.count
+        while i + m <= n {
+            if bytes[i] == pattern[0] && bytes[i + 1] == pattern[1] {
+                var j = 2
+                while j < m && bytes[i + j] == pattern[j] { j += 1 }
+                if j == m { count += 1; i += m; continue }
+            }
+            i += 1
+        }
+        return count
+    }
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {

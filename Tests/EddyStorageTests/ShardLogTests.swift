@@ -8,8 +8,8 @@ func temporaryDirectory() -> String {
     return path
 }
 
-private func record(_ i: Int, size: Int = 100) -> (partitionKey: [UInt8], data: [UInt8]) {
-    (Array("key-\(i)".utf8), (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ i) })
+private func record(_ i: Int, size: Int = 100) -> LogRecord {
+    LogRecord(partitionKey: "key-\(i)", data: (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ i) })
 }
 
 @Suite struct ShardLogTests {

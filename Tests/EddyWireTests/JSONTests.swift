@@ -41,7 +41,7 @@ import Testing
         w.member("s", "quote\" back\\ nl\n ctl\u{01} é")
         w.member("n", 42)
         w.key("t"); w.timestamp(millis: 1_700_000_000_005)
-        w.key("b"); w.base64([0, 1, 2, 255])
+        w.key("b"); [UInt8]([0, 1, 2, 255]).withUnsafeBytes { w.base64($0) }
         w.key("a"); w.beginArray(); w.bool(true); w.null(); w.endArray()
         w.endObject()
         let o = try #require(try JSONParser.parse(w.bytes).object)

@@ -36,7 +36,8 @@ enum GetRecords: KinesisAction {
             result = try shard.log.read(from: iterator.position, maxRecords: limit, maxBytes: maxBytes) { record in
                 w.beginObject()
                 w.key("SequenceNumber")
-                w.string(stream.sequenceNumber(shard: shard.index, counter: record.sequence, arrival: record.arrivalMillis).description)
+                let sequence = stream.sequenceNumber(shard: shard.index, counter: record.sequence, arrival: record.arrivalMillis)
+                w.stringOfSafeASCII { sequence.write(into: &$0) }
                 w.key("ApproximateArrivalTimestamp"); w.timestamp(millis: record.arrivalMillis)
                 w.key("Data"); w.base64(record.data)
                 w.key("PartitionKey"); w.string(String(decoding: record.partitionKey, as: UTF8.self))

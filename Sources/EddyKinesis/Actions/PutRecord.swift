@@ -1,3 +1,4 @@
+import EddyStorage
 /// PutRecord: one record, routed by partition key (or ExplicitHashKey), acknowledged once it
 /// is in the shard's log.
 enum PutRecord: KinesisAction {
@@ -10,7 +11,7 @@ enum PutRecord: KinesisAction {
         let shard = stream.shards[position]
         let appended: (first: UInt64, arrival: Int64)
         do {
-            appended = try shard.log.append([(Array(entry.partitionKey.utf8), entry.data)], now: c.now)
+            appended = try shard.log.append([LogRecord(partitionKey: entry.partitionKey, data: entry.data)], now: c.now)
         } catch {
             throw .internalFailure("Could not write the record: \(error)")
         }

@@ -1,3 +1,4 @@
+import EddyStorage
 import EddyWire
 
 /// PutRecords: up to 500 records and 5 MiB in one call, each routed to its shard; every shard's
@@ -27,15 +28,15 @@ enum PutRecords: KinesisAction {
             }
             groups[position, default: []].append(i)
         }
-        var results = [(shard: String, sequence: String)?](repeating: nil, count: entries.count)
+        var results = [(shard: String, sequence: SequenceNumber)?](repeating: nil, count: entries.count)
         var failures = [String?](repeating: nil, count: entries.count)
         for (position, indices) in groups {
             let shard = stream.shards[position]
             do {
-                let appended = try shard.log.append(indices.map { (Array(entries[$0].partitionKey.utf8), entries[$0].data) }, now: c.now)
+                let appended = try shard.log.append(indices.map { LogRecord(partitionKey: entries[$0].partitionKey, data: entries[$0].data) }, now: c.now)
                 for (n, i) in indices.enumerated() {
                     let seq = stream.sequenceNumber(shard: shard.index, counter: appended.first + UInt64(n), arrival: appended.arrival)
-                    results[i] = (shard.id, seq.description)
+                    results[i] = (shard.id, seq)
                 }
             } catch {
                 for i in indices { failures[i] = "Internal service failure." }
@@ -48,7 +49,7 @@ enum PutRecords: KinesisAction {
             for i in entries.indices {
                 w.beginObject()
                 if let r = results[i] {
-                    w.member("SequenceNumber", r.sequence)
+                    w.key("SequenceNumber"); w.stringOfSafeASCII { r.sequence.write(into: &$0) }
                     w.member("ShardId", r.shard)
                 } else {
                     w.member("ErrorCode", "InternalFailure")

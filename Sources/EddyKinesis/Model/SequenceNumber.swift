@@ -24,18 +24,32 @@ public struct SequenceNumber: Sendable, Equatable, Comparable, CustomStringConve
     }
 
     public var description: String {
-        var s = Self.version
-        s.reserveCapacity(56)
-        Self.appendPadded(&s, String(streamToken), Self.tokenDigits)
-        Self.appendPadded(&s, String(shardIndex), Self.shardDigits)
-        Self.appendPadded(&s, String(counter), Self.counterDigits)
-        Self.appendPadded(&s, String(max(0, arrivalMillis)), Self.tailDigits)
-        return s
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(56)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func appendPadded(_ s: inout String, _ digits: String, _ width: Int) {
-        if digits.count < width { s.append(String(repeating: "0", count: width - digits.count)) }
-        s.append(digits)
+    /// The 56 ASCII digits, appended (the hot paths write them straight into JSON).
+    public func write(into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "4"))
+        bytes.append(UInt8(ascii: "9"))
+        Self.appendDigits(&bytes, streamToken, Self.tokenDigits)
+        Self.appendDigits(&bytes, UInt64(shardIndex), Self.shardDigits)
+        Self.appendDigits(&bytes, counter, Self.counterDigits)
+        Self.appendDigits(&bytes, UInt64(max(0, arrivalMillis)), Self.tailDigits)
+    }
+
+    private static func appendDigits(_ bytes: inout [UInt8], _ value: UInt64, _ width: Int) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var v = value
+        var i = start + width - 1
+        while v > 0 && i >= start {
+            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        }
     }
 
     /// Parses a number Eddy issued; nil for anything else (wrong length, version, digits).

@@ -55,7 +55,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A blob as a base64 string.
-    public mutating func base64(_ data: some Collection<UInt8>) {
+    public mutating func base64(_ data: UnsafeRawBufferPointer) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         Base64.encode(data, into: &bytes)
@@ -90,7 +90,29 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most strings need no escaping: copy them in one go.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                appendEscaped(utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends bytes that are known to need no escaping inside a string (digits, base64).
+    public mutating func stringOfSafeASCII(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        write(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for c in utf8 {
             switch c {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(c)
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(c)
@@ -103,7 +125,6 @@ public struct JSONWriter: Sendable {
             default: bytes.append(c)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
 

@@ -10,20 +10,37 @@ public struct ServiceModel: Sendable {
         public var shape: String
     }
 
-    public struct Shape: Sendable {
-        public var name: String
-        public var type: ShapeType
-        public var members: [Member] = []
-        public var required: Set<String> = []
-        public var min: Double?
-        public var max: Double?
-        public var pattern: Pattern?
-        public var enumValues: [String]?
+    /// Shapes are shared, never copied: validation walks them for every request.
+    public final class Shape: Sendable {
+        public let name: String
+        public let type: ShapeType
+        public let members: [Member]
+        public let required: Set<String>
+        public let min: Double?
+        public let max: Double?
+        public let pattern: Pattern?
+        public let enumValues: [String]?
         /// List member, map key and value shapes.
-        public var member: String?
-        public var key: String?
-        public var value: String?
-        public var isException = false
+        public let member: String?
+        public let key: String?
+        public let value: String?
+        public let isException: Bool
+
+        init(name: String, type: ShapeType, members: [Member], required: Set<String>, min: Double?, max: Double?,
+             pattern: Pattern?, enumValues: [String]?, member: String?, key: String?, value: String?, isException: Bool) {
+            self.name = name
+            self.type = type
+            self.members = members
+            self.required = required
+            self.min = min
+            self.max = max
+            self.pattern = pattern
+            self.enumValues = enumValues
+            self.member = member
+            self.key = key
+            self.value = value
+            self.isException = isException
+        }
     }
 
     public struct Operation: Sendable {
@@ -47,24 +64,22 @@ public struct ServiceModel: Sendable {
         for (name, value) in root["shapes"]?.object?.members ?? [] {
             guard let s = value.object, let typeName = s["type"]?.string else { throw ModelError("shape \(name) has no type") }
             guard let type = ShapeType(rawValue: typeName) else { throw ModelError("shape \(name): unknown type \(typeName)") }
-            var shape = Shape(name: name, type: type)
-            shape.members = (s["members"]?.object?.members ?? []).compactMap { m in
-                m.value.object?["shape"]?.string.map { Member(name: m.key, shape: $0) }
-            }
-            shape.required = Set((s["required"]?.array ?? []).compactMap(\.string))
-            shape.min = s["min"]?.double
-            shape.max = s["max"]?.double
+            var pattern: Pattern?
             if let p = s["pattern"]?.string {
                 // A pattern this engine cannot read is not enforced rather than refusing the model.
-                shape.pattern = try? Pattern(p)
-                if shape.pattern == nil { unreadablePatterns.append(p) }
+                pattern = try? Pattern(p)
+                if pattern == nil { unreadablePatterns.append(p) }
             }
-            shape.enumValues = s["enum"]?.array?.compactMap(\.string)
-            shape.member = s["member"]?.object?["shape"]?.string
-            shape.key = s["key"]?.object?["shape"]?.string
-            shape.value = s["value"]?.object?["shape"]?.string
-            shape.isException = s["exception"]?.bool ?? false
-            shapes[name] = shape
+            shapes[name] = Shape(
+                name: name, type: type,
+                members: (s["members"]?.object?.members ?? []).compactMap { m in
+                    m.value.object?["shape"]?.string.map { Member(name: m.key, shape: $0) }
+                },
+                required: Set((s["required"]?.array ?? []).compactMap(\.string)),
+                min: s["min"]?.double, max: s["max"]?.double, pattern: pattern,
+                enumValues: s["enum"]?.array?.compactMap(\.string),
+                member: s["member"]?.object?["shape"]?.string, key: s["key"]?.object?["shape"]?.string,
+                value: s["value"]?.object?["shape"]?.string, isException: s["exception"]?.bool ?? false)
         }
         var operations: [String: Operation] = [:]
         for (name, value) in root["operations"]?.object?.members ?? [] {

@@ -97,7 +97,7 @@ public struct ShapeValidator: Sendable {
 
     /// Decoded length of a base64 blob, after checking it is base64 at all.
     private func blobLength(_ s: String) throws(AWSError) -> Int {
-        switch Result(catching: { () throws(Base64.DecodeError) in try Base64.decode(s).count }) {
+        switch Result(catching: { () throws(Base64.DecodeError) in try Base64.validatedLength(s) }) {
         case .success(let n): return n
         case .failure(.length(let n)):
             throw AWSError.serialization("'\(s)' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: \(n)")
