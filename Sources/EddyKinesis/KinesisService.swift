@@ -18,7 +18,7 @@ public final class KinesisService: AWSService {
             ListShards.self, AddTagsToStream.self, RemoveTagsFromStream.self, ListTagsForStream.self,
             TagResource.self, UntagResource.self, ListTagsForResource.self,
             IncreaseStreamRetentionPeriod.self, DecreaseStreamRetentionPeriod.self, DescribeLimits.self,
-            PutRecord.self, PutRecords.self, GetShardIterator.self, GetRecords.self,
+            PutRecord.self, PutRecords.self, GetShardIterator.self, GetRecords.self, SplitShard.self, MergeShards.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()

@@ -77,7 +77,12 @@ public final class ShardLog: Sendable {
         var lastArrival: Int64
         var dirty = false
         var closed = false
+        /// Set when the shard is closed by resharding: no more appends.
+        var sealed = false
     }
+
+    /// Thrown by `append` on a sealed log: the caller routes the records again.
+    public struct SealedError: Error {}
 
     /// Opens (recovering) or creates the log in `directory`, whose first record gets `firstSequence`.
     public init(directory: String, configuration: LogConfiguration, firstSequence: UInt64 = 0) throws {
@@ -99,6 +104,7 @@ public final class ShardLog: Sendable {
     public func append(_ records: [LogRecord], now: Int64) throws -> (first: UInt64, arrival: Int64) {
         let (first, arrival, toSync) = try state.withLock { state throws -> (UInt64, Int64, FileHandleRef?) in
             guard !state.closed else { throw StorageError("log \(directory) is closed") }
+            guard !state.sealed else { throw SealedError() }
             let arrival = max(now, state.lastArrival)
             var segment = state.segments[state.segments.count - 1]
             if segment.size >= configuration.segmentBytes {
@@ -329,6 +335,17 @@ public final class ShardLog: Sendable {
         }
         try file?.sync()
     }
+
+    /// Refuses further appends and returns the sequence counter after the last record.
+    public func seal() -> UInt64 {
+        state.withLock { state in
+            state.sealed = true
+            return state.nextSequence
+        }
+    }
+
+    /// Re-applies a seal after a restart (the catalog remembers which shards are closed).
+    public func restoreSeal() { state.withLock { $0.sealed = true } }
 
     public func close() {
         state.withLock { $0.closed = true }

@@ -101,7 +101,7 @@ final class Harness: Sendable {
                 == "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null")
         #expect(await h.error("Nope", "{}").1 == "UnknownOperationException")
         #expect(await h.error("ListStreams", "{").1 == "SerializationException")
-        #expect(await h.error("SplitShard", #"{"StreamName":"a","ShardToSplit":"s","NewStartingHashKey":"1"}"#).0 == 501)
+        #expect(await h.error("UpdateShardCount", #"{"StreamName":"a","TargetShardCount":2,"ScalingType":"UNIFORM_SCALING"}"#).0 == 501)
     }
 
     @Test func putAndGetRecordsInOrderWithSequenceNumbers() async throws {
@@ -234,5 +234,34 @@ final class Harness: Sendable {
         h.advance(500)
         #expect(await h.error("DescribeStreamSummary", #"{"StreamName":"s"}"#).1 == "ResourceNotFoundException")
         _ = try await h.ok("CreateStream", #"{"StreamName":"s","ShardCount":1}"#)
+    }
+
+    @Test func splitAndMergeCloseParentsAndRouteToChildren() async throws {
+        let h = try Harness()
+        _ = try await h.ok("CreateStream", #"{"StreamName":"s","ShardCount":2}"#)
+        let before = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"a","Data":"AA==","ExplicitHashKey":"5"}"#)
+        _ = try await h.ok("SplitShard", #"{"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"85070591730234615865843651857942052864"}"#)
+        let shards = try #require(try await h.ok("ListShards", #"{"StreamName":"s"}"#)["Shards"]?.array?.compactMap(\.object))
+        #expect(shards.map { $0["ShardId"]!.string! } == ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002", "shardId-000000000003"])
+        #expect(shards[0]["SequenceNumberRange"]?.object?["EndingSequenceNumber"] != nil)
+        #expect(shards[2]["ParentShardId"]?.string == "shardId-000000000000")
+        #expect(shards[2]["HashKeyRange"]?.object?["EndingHashKey"]?.string == "85070591730234615865843651857942052863")
+        #expect(shards[3]["HashKeyRange"]?.object?["StartingHashKey"]?.string == "85070591730234615865843651857942052864")
+        let after = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"a","Data":"AQ==","ExplicitHashKey":"5"}"#)
+        #expect(after["ShardId"]?.string == "shardId-000000000002")
+        // Reading the parent ends with its children and no next iterator.
+        let it = try await h.ok("GetShardIterator", #"{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}"#)
+        let end = try await h.ok("GetRecords", #"{"ShardIterator":"\#(it["ShardIterator"]!.string!)"}"#)
+        #expect(end["Records"]?.array?.first?.object?["SequenceNumber"] == before["SequenceNumber"])
+        #expect(end["NextShardIterator"] == nil)
+        #expect(end["ChildShards"]?.array?.count == 2)
+        #expect(await h.error("SplitShard", #"{"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"10"}"#).1 == "ResourceInUseException")
+        #expect(await h.error("SplitShard", #"{"StreamName":"s","ShardToSplit":"shardId-000000000001","NewStartingHashKey":"1"}"#).1 == "InvalidArgumentException")
+        #expect(await h.error("MergeShards", #"{"StreamName":"s","ShardToMerge":"shardId-000000000002","AdjacentShardToMerge":"shardId-000000000001"}"#).1 == "InvalidArgumentException")
+        _ = try await h.ok("MergeShards", #"{"StreamName":"s","ShardToMerge":"shardId-000000000003","AdjacentShardToMerge":"shardId-000000000001"}"#)
+        let merged = try #require(try await h.ok("ListShards", #"{"StreamName":"s","ShardFilter":{"Type":"AT_LATEST"}}"#)["Shards"]?.array?.compactMap(\.object))
+        #expect(merged.map { $0["ShardId"]!.string! } == ["shardId-000000000002", "shardId-000000000004"])
+        #expect(merged[1]["AdjacentParentShardId"]?.string == "shardId-000000000001")
+        #expect(merged[1]["HashKeyRange"]?.object?["EndingHashKey"]?.string == "340282366920938463463374607431768211455")
     }
 }

@@ -49,11 +49,26 @@ enum GetRecords: KinesisAction {
             throw .internalFailure("Could not read shard \(shardName): \(error)")
         }
         w.endArray()
-        var next = iterator
-        next.position = result.nextSequence
-        next.createdMillis = c.now
-        w.key("NextShardIterator"); w.string(next.encode(key: c.iteratorKey))
         let caughtUp = result.nextSequence >= shard.log.bounds.next
+        if let end = shard.endCounter, result.nextSequence >= end {
+            // The end of a closed shard: no next iterator; the children say where to go on.
+            w.key("ChildShards"); w.beginArray()
+            for child in stream.shards where child.parent == shard.index || child.adjacentParent == shard.index {
+                w.beginObject()
+                w.member("ShardId", child.id)
+                w.key("ParentShards"); w.beginArray()
+                for p in [child.parent, child.adjacentParent].compactMap({ $0 }) { w.string(ShardId.format(p)) }
+                w.endArray()
+                w.hashKeyRange(child.hashRange)
+                w.endObject()
+            }
+            w.endArray()
+        } else {
+            var next = iterator
+            next.position = result.nextSequence
+            next.createdMillis = c.now
+            w.key("NextShardIterator"); w.string(next.encode(key: c.iteratorKey))
+        }
         w.key("MillisBehindLatest"); w.int(caughtUp ? 0 : Int(max(0, c.now - lastArrival)))
         w.endObject()
         return w.bytes

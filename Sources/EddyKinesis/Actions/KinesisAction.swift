@@ -90,15 +90,19 @@ extension JSONWriter {
         endObject(); endArray()
     }
 
+    mutating func hashKeyRange(_ range: ClosedRange<UInt128>) {
+        key("HashKeyRange"); beginObject()
+        key("StartingHashKey"); string(String(range.lowerBound))
+        key("EndingHashKey"); string(String(range.upperBound))
+        endObject()
+    }
+
     mutating func shard(_ shard: Shard, of stream: Stream) {
         beginObject()
         key("ShardId"); string(shard.id)
         if let p = shard.parent { key("ParentShardId"); string(ShardId.format(p)) }
         if let a = shard.adjacentParent { key("AdjacentParentShardId"); string(ShardId.format(a)) }
-        key("HashKeyRange"); beginObject()
-        key("StartingHashKey"); string(String(shard.hashRange.lowerBound))
-        key("EndingHashKey"); string(String(shard.hashRange.upperBound))
-        endObject()
+        hashKeyRange(shard.hashRange)
         key("SequenceNumberRange"); beginObject()
         key("StartingSequenceNumber"); string(stream.startingSequenceNumber(shard).description)
         if let end = shard.endCounter {

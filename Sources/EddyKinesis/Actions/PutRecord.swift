@@ -5,17 +5,25 @@ enum PutRecord: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {
         let stream = try c.usableStream(try c.streamKey())
         let entry = try RecordRouting.entry(c.input, path: "", stream: stream)
-        guard let position = RecordRouting.shardPosition(for: entry.hashKey, in: stream) else {
-            throw .internalFailure("No open shard owns hash key \(entry.hashKey).")
+        var current = stream
+        var placed: (shard: Shard, sequence: SequenceNumber)?
+        // A reshard can close the shard between routing and appending: route again.
+        for attempt in 0..<3 where placed == nil {
+            if attempt > 0 { current = try c.usableStream(current.key) }
+            guard let position = RecordRouting.shardPosition(for: entry.hashKey, in: current) else {
+                throw .internalFailure("No open shard owns hash key \(entry.hashKey).")
+            }
+            let shard = current.shards[position]
+            do {
+                let appended = try shard.log.append([LogRecord(partitionKey: entry.partitionKey, data: entry.data)], now: c.now)
+                placed = (shard, current.sequenceNumber(shard: shard.index, counter: appended.first, arrival: appended.arrival))
+            } catch is ShardLog.SealedError {
+                continue
+            } catch {
+                throw .internalFailure("Could not write the record: \(error)")
+            }
         }
-        let shard = stream.shards[position]
-        let appended: (first: UInt64, arrival: Int64)
-        do {
-            appended = try shard.log.append([LogRecord(partitionKey: entry.partitionKey, data: entry.data)], now: c.now)
-        } catch {
-            throw .internalFailure("Could not write the record: \(error)")
-        }
-        let sequence = stream.sequenceNumber(shard: shard.index, counter: appended.first, arrival: appended.arrival)
+        guard let (shard, sequence) = placed else { throw .internalFailure("The stream was resharded while writing; retry.") }
         return json { w in
             w.member("ShardId", shard.id)
             w.member("SequenceNumber", sequence.description)

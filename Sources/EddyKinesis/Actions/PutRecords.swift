@@ -20,28 +20,36 @@ enum PutRecords: KinesisAction {
         if total > maxRequestBytes {
             throw .invalidArgument("Records size exceeds 5 MB limit")
         }
-        // Group by shard, keeping request order within each shard.
-        var groups: [Int: [Int]] = [:]
-        for (i, entry) in entries.enumerated() {
-            guard let position = RecordRouting.shardPosition(for: entry.hashKey, in: stream) else {
-                throw .internalFailure("No open shard owns hash key \(entry.hashKey).")
-            }
-            groups[position, default: []].append(i)
-        }
         var results = [(shard: String, sequence: SequenceNumber)?](repeating: nil, count: entries.count)
         var failures = [String?](repeating: nil, count: entries.count)
-        for (position, indices) in groups {
-            let shard = stream.shards[position]
-            do {
-                let appended = try shard.log.append(indices.map { LogRecord(partitionKey: entries[$0].partitionKey, data: entries[$0].data) }, now: c.now)
-                for (n, i) in indices.enumerated() {
-                    let seq = stream.sequenceNumber(shard: shard.index, counter: appended.first + UInt64(n), arrival: appended.arrival)
-                    results[i] = (shard.id, seq)
+        var pending = Array(entries.indices)
+        var current = stream
+        // A reshard can close a shard between routing and appending: route those records again.
+        for attempt in 0..<3 where !pending.isEmpty {
+            if attempt > 0 { current = try c.usableStream(current.key) }
+            var groups: [Int: [Int]] = [:]
+            for i in pending {
+                guard let position = RecordRouting.shardPosition(for: entries[i].hashKey, in: current) else {
+                    throw .internalFailure("No open shard owns hash key \(entries[i].hashKey).")
                 }
-            } catch {
-                for i in indices { failures[i] = "Internal service failure." }
+                groups[position, default: []].append(i)
+            }
+            pending = []
+            for (position, indices) in groups.sorted(by: { $0.key < $1.key }) {
+                let shard = current.shards[position]
+                do {
+                    let appended = try shard.log.append(indices.map { LogRecord(partitionKey: entries[$0].partitionKey, data: entries[$0].data) }, now: c.now)
+                    for (n, i) in indices.enumerated() {
+                        results[i] = (shard.id, current.sequenceNumber(shard: shard.index, counter: appended.first + UInt64(n), arrival: appended.arrival))
+                    }
+                } catch is ShardLog.SealedError {
+                    pending += indices
+                } catch {
+                    for i in indices { failures[i] = "Internal service failure." }
+                }
             }
         }
+        for i in pending { failures[i] = "Internal service failure." }
         let failed = failures.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
         return json { w in
             w.member("FailedRecordCount", failed)

@@ -151,6 +151,20 @@ struct StreamCatalog: Sendable {
         try db.query("UPDATE streams SET retention_hours = ? WHERE id = ?", [.integer(Int64(hours)), .integer(stream)])
     }
 
+    /// Closes `parents` at their end counters and adds `children`, with the stream UPDATING.
+    func reshard(stream: Int64, closing parents: [(index: Int, endCounter: UInt64)], closedAt: Int64,
+                 adding children: [StoredShard], status: StreamStatus) throws {
+        try db.transaction { tx in
+            for p in parents {
+                try tx.query("UPDATE shards SET end_counter = ?, closed_ms = ? WHERE stream_id = ? AND idx = ?",
+                             [.integer(Int64(p.endCounter)), .integer(closedAt), .integer(stream), .integer(Int64(p.index))])
+            }
+            for child in children { try Self.insertShard(tx, stream: stream, child) }
+            try tx.query("UPDATE streams SET status = ?, status_changed_ms = ? WHERE id = ?",
+                         [.text(status.rawValue), .integer(closedAt), .integer(stream)])
+        }
+    }
+
     func delete(stream: Int64) throws {
         try db.query("DELETE FROM streams WHERE id = ?", [.integer(stream)])
     }

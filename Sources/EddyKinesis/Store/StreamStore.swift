@@ -46,6 +46,7 @@ public final class StreamStore: Sendable {
             for s in stored.shards {
                 let log = try ShardLog(directory: Self.shardDirectory(configuration.root, stored.id, s.index),
                                        configuration: configuration.log, firstSequence: s.startCounter)
+                if s.endCounter != nil { log.restoreSeal() }
                 if log.recovery.truncatedBytes > 0 {
                     logger.warning("cut a torn or corrupted log tail", metadata: [
                         "stream": "\(stored.key.name)", "shard": "\(ShardId.format(s.index))",
@@ -170,6 +171,60 @@ public final class StreamStore: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Closes the open shards at `parents` and opens children with `ranges` (SplitShard,
+    /// MergeShards): parents are sealed first so no record lands in them afterwards.
+    /// `plan` checks the request against the stream and returns the children's hash key ranges.
+    public func reshard(_ key: StreamKey, now: Int64, parents: [Int],
+                        plan: (Stream) throws(KinesisError) -> [ClosedRange<UInt128>]) throws(KinesisError) {
+        // Counted before taking the lock for the change (the lock is not reentrant).
+        let open = streams.withLock { all in
+            all.values.filter { $0.key.account == key.account && $0.key.region == key.region && $0.storedStatus != .DELETING }
+                .reduce(0) { $0 + $1.openShards.count }
+        }
+        try update(key, now: now, { (s: inout Stream, status: StreamStatus) throws(KinesisError) in
+            guard status == .ACTIVE else { throw KinesisError.notActive(key.name, key.account, status) }
+            let ranges = try plan(s)
+            let added = ranges.count - parents.count
+            if added > 0 && open + added > configuration.shardLimit {
+                throw KinesisError.limitExceeded(
+                    "This request would exceed the shard limit for the account \(key.account) in \(key.region). "
+                    + "Current shard count for the account: \(open). Limit: \(configuration.shardLimit). "
+                    + "Number of additional shards that would have resulted from this request: \(added).")
+            }
+            var closing: [(index: Int, endCounter: UInt64)] = []
+            for p in parents {
+                guard let i = s.shards.firstIndex(where: { $0.index == p }) else { continue }
+                let end = s.shards[i].log.seal()
+                s.shards[i].endCounter = end
+                s.shards[i].closedMillis = now
+                closing.append((p, end))
+            }
+            var nextIndex = (s.shards.map(\.index).max() ?? -1) + 1
+            var stored: [StreamCatalog.StoredShard] = []
+            for range in ranges {
+                let child = StreamCatalog.StoredShard(index: nextIndex, parent: parents.first, adjacentParent: parents.count > 1 ? parents[1] : nil,
+                                                      range: range, startCounter: 0, endCounter: nil, created: now, closed: nil)
+                do {
+                    let log = try ShardLog(directory: Self.shardDirectory(configuration.root, s.id, nextIndex),
+                                           configuration: configuration.log, firstSequence: 0)
+                    s.shards.append(Shard(index: nextIndex, parent: child.parent, adjacentParent: child.adjacentParent, hashRange: range,
+                                          startCounter: 0, endCounter: nil, createdMillis: now, closedMillis: nil, log: log))
+                } catch {
+                    throw KinesisError.internalFailure("Could not create shard log: \(error)")
+                }
+                stored.append(child)
+                nextIndex += 1
+            }
+            s.storedStatus = .UPDATING
+            s.statusChangedMillis = now
+            do {
+                try catalog.reshard(stream: s.id, closing: closing, closedAt: now, adding: stored, status: .UPDATING)
+            } catch {
+                throw KinesisError.internalFailure("Could not store the new shards: \(error)")
+            }
+        }, persist: { _ in })
     }
 
     public func setTags(_ stream: Stream) throws { try catalog.setTags(stream: stream.id, stream.tags) }
