@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The one port every service is served on (HTTP/1.1 with keep-alive and pipelining).
 public final class HTTPServer: Sendable {
@@ -57,7 +58,15 @@ public final class HTTPServer: Sendable {
         return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
     }
 
-    public func shutdown() async throws {
+    /// Waits (up to `timeout`) for requests already being served, then stops the event loops.
+    /// Close the listening channel first so no new connections arrive.
+    public func shutdown(timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while handler.inFlight.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        // Let the last responses leave the socket buffers' event loop.
+        try? await Task.sleep(for: .milliseconds(20))
         try await group.shutdownGracefully()
     }
 }
@@ -67,6 +76,8 @@ final class RequestDispatcher: Sendable {
     let router: ServiceRouter
     let admin: AdminEndpoints
     let logger: Logger
+    /// Requests being served (shutdown waits for them).
+    let inFlight = Atomic<Int>(0)
 
     init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger) {
         self.router = router
@@ -75,6 +86,8 @@ final class RequestDispatcher: Sendable {
     }
 
     func dispatch(method: String, uri: String, headers: Headers, body: [UInt8]) async -> ServiceResponse {
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .releasing) }
         let requestId = RequestId.make()
         let (path, query) = Self.split(uri)
         if path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/") {

@@ -166,3 +166,14 @@ def test_corrupted_tail_is_cut_and_logged(data_dir):
         assert k2.put_record(StreamName="c", PartitionKey="k", Data=b"new")["SequenceNumber"] > seqs[-1]
     finally:
         s2.stop()
+
+
+def test_bad_input_fixtures(server, kinesis):
+    fixtures = os.path.join(os.path.dirname(__file__), "..", "..", "Fixtures", "bad-input")
+    expected = json.load(open(os.path.join(fixtures, "expected.json")))
+    for name, error_type in expected.items():
+        body = open(os.path.join(fixtures, name), "rb").read()
+        status, _, answer = kinesis_call(server, "CreateStream", body)
+        assert status == 400, name
+        assert json.loads(answer)["__type"] == error_type, (name, answer)
+    assert kinesis.list_streams()["StreamNames"] == []
