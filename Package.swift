@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

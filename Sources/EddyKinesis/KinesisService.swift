@@ -51,6 +51,11 @@ public final class KinesisService: AWSService {
               validator.model.operations[operation] != nil else {
             throw .wire(.unknownOperation(target))
         }
+        if let type = request.headers["Content-Type"], type.contains("cbor") {
+            throw .wire(AWSError(code: "NotImplemented",
+                                 message: "Eddy does not accept CBOR (\(type)) for Kinesis yet; use application/x-amz-json-1.1 (Java SDK: -Daws.cborEnabled=false).",
+                                 status: 501))
+        }
         let input: JSONObject
         do {
             input = try AWSJSONProtocol.parseBody(request.body)

@@ -1,4 +1,5 @@
 import Dispatch
+import EddyStorage
 import Logging
 import Synchronization
 #if canImport(Glibc)
@@ -67,28 +68,7 @@ final class Lifecycle: Sendable {
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     func cleanUp() {
-        if let root = ephemeralRoot {
-            removeTree(root)
-        }
-    }
-
-    private func removeTree(_ path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            if let dir = opendir(path) {
-                while let entry = readdir(dir) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { removeTree(path + "/" + name) }
-                }
-                closedir(dir)
-            }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
+        if let root = ephemeralRoot { FileSystem.remove(root) }
     }
 }
 

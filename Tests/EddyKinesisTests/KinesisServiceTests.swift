@@ -264,4 +264,17 @@ final class Harness: Sendable {
         #expect(merged[1]["AdjacentParentShardId"]?.string == "shardId-000000000001")
         #expect(merged[1]["HashKeyRange"]?.object?["EndingHashKey"]?.string == "340282366920938463463374607431768211455")
     }
+
+    @Test func recordsPastRetentionAreTrimmed() async throws {
+        let h = try Harness()
+        _ = try await h.ok("CreateStream", #"{"StreamName":"s","ShardCount":1}"#)
+        _ = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"old","Data":"AA=="}"#)
+        h.advance(23 * 3_600_000)
+        let kept = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"new","Data":"AQ=="}"#)
+        h.advance(2 * 3_600_000)
+        h.service.store.maintain(now: h.clock.now)
+        let it = try await h.ok("GetShardIterator", #"{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}"#)
+        let got = try await h.ok("GetRecords", #"{"ShardIterator":"\#(it["ShardIterator"]!.string!)"}"#)
+        #expect(got["Records"]?.array?.map { $0.object!["SequenceNumber"]!.string! } == [kept["SequenceNumber"]!.string!])
+    }
 }

@@ -155,3 +155,30 @@ def test_on_demand_and_shard_limit(server):
     with pytest.raises(ClientError) as e:
         k.create_stream(StreamName="big", ShardCount=497)
     assert error_of(e)[1] == "LimitExceededException"
+
+
+def test_split_and_merge_follow_lineage(kinesis):
+    kinesis.create_stream(StreamName="r", ShardCount=1)
+    wait_active(kinesis, "r")
+    first = kinesis.put_record(StreamName="r", PartitionKey="same-key", Data=b"before")
+    kinesis.split_shard(StreamName="r", ShardToSplit="shardId-000000000000", NewStartingHashKey=str(2**127))
+    wait_active(kinesis, "r")
+    second = kinesis.put_record(StreamName="r", PartitionKey="same-key", Data=b"after")
+    assert second["ShardId"] != first["ShardId"]
+    it = kinesis.get_shard_iterator(StreamName="r", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    parent = kinesis.get_records(ShardIterator=it)
+    assert [r["Data"] for r in parent["Records"]] == [b"before"]
+    assert parent.get("NextShardIterator") is None
+    child_ids = {c["ShardId"] for c in parent["ChildShards"]}
+    assert second["ShardId"] in child_ids
+    it = kinesis.get_shard_iterator(StreamName="r", ShardId=second["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    assert [r["Data"] for r in kinesis.get_records(ShardIterator=it)["Records"]] == [b"after"]
+    shards = kinesis.list_shards(StreamName="r")["Shards"]
+    closed = [s for s in shards if "EndingSequenceNumber" in s["SequenceNumberRange"]]
+    assert [s["ShardId"] for s in closed] == ["shardId-000000000000"]
+    assert int(closed[0]["SequenceNumberRange"]["EndingSequenceNumber"]) > int(first["SequenceNumber"])
+    kinesis.merge_shards(StreamName="r", ShardToMerge="shardId-000000000001", AdjacentShardToMerge="shardId-000000000002")
+    wait_active(kinesis, "r")
+    open_shards = kinesis.list_shards(StreamName="r", ShardFilter={"Type": "AT_LATEST"})["Shards"]
+    assert [s["ShardId"] for s in open_shards] == ["shardId-000000000003"]
+    assert kinesis.describe_stream_summary(StreamName="r")["StreamDescriptionSummary"]["OpenShardCount"] == 1

@@ -12,19 +12,12 @@ enum DescribeStream: KinesisAction {
         let page = shards.prefix(limit)
         return json { w in
             w.key("StreamDescription"); w.beginObject()
-            w.member("StreamName", s.name)
-            w.member("StreamARN", s.arn)
-            w.member("StreamStatus", s.status(now: c.now, timing: c.timing).rawValue)
-            w.streamModeDetails(s.mode)
+            w.streamHeader(s, status: s.status(now: c.now, timing: c.timing))
             w.key("Shards"); w.beginArray()
             for shard in page { w.shard(shard, of: s) }
             w.endArray()
             w.member("HasMoreShards", shards.count > page.count)
-            w.member("RetentionPeriodHours", s.retentionHours)
-            w.key("StreamCreationTimestamp"); w.timestamp(millis: s.createdMillis)
-            w.enhancedMonitoring(s.shardLevelMetrics)
-            w.member("EncryptionType", s.encryptionType)
-            w.member("KeyId", s.keyId)
+            w.streamFooter(s)
             w.endObject()
         }
     }

@@ -90,6 +90,22 @@ extension JSONWriter {
         endObject(); endArray()
     }
 
+    /// The members DescribeStream and DescribeStreamSummary have in common, in AWS's order.
+    mutating func streamHeader(_ s: Stream, status: StreamStatus) {
+        member("StreamName", s.name)
+        member("StreamARN", s.arn)
+        member("StreamStatus", status.rawValue)
+        streamModeDetails(s.mode)
+    }
+
+    mutating func streamFooter(_ s: Stream) {
+        member("RetentionPeriodHours", s.retentionHours)
+        key("StreamCreationTimestamp"); timestamp(millis: s.createdMillis)
+        enhancedMonitoring(s.shardLevelMetrics)
+        member("EncryptionType", s.encryptionType)
+        member("KeyId", s.keyId)
+    }
+
     mutating func hashKeyRange(_ range: ClosedRange<UInt128>) {
         key("HashKeyRange"); beginObject()
         key("StartingHashKey"); string(String(range.lowerBound))
