@@ -99,7 +99,14 @@ final class RequestDispatcher: Sendable {
         case .service(let service):
             let context = router.context(headers: headers, service: service.signingName, requestId: requestId)
             let request = ServiceRequest(method: method, path: path, query: query, headers: headers, body: body, context: context)
-            return await service.handle(request)
+            guard logger.logLevel <= .debug else { return await service.handle(request) }
+            let start = ContinuousClock.now
+            let response = await service.handle(request)
+            let operation = headers["X-Amz-Target"] ?? "\(method) \(path)"
+            let elapsed = (ContinuousClock.now - start).components
+            let micros = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
+            logger.debug("\(service.signingName) \(context.region) \(operation) -> \(response.status) in \(micros / 1000).\(micros % 1000 / 100) ms")
+            return response
         }
     }
 

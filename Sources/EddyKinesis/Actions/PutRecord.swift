@@ -4,7 +4,7 @@ import EddyStorage
 enum PutRecord: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {
         let stream = try c.usableStream(try c.streamKey())
-        let entry = try RecordRouting.entry(c.input, path: "", stream: stream)
+        let entry = try RecordRouting.entry(c.input, listIndex: nil, stream: stream)
         var current = stream
         var placed: (shard: Shard, sequence: SequenceNumber)?
         // A reshard can close the shard between routing and appending: route again.

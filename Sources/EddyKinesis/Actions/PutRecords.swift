@@ -13,7 +13,7 @@ enum PutRecords: KinesisAction {
         entries.reserveCapacity(items.count)
         var total = 0
         for (i, item) in items.enumerated() {
-            let entry = try RecordRouting.entry(item.object ?? JSONObject(), path: "records.\(i + 1).member.", stream: stream)
+            let entry = try RecordRouting.entry(item.object ?? JSONObject(), listIndex: i, stream: stream)
             total += entry.data.count + entry.partitionKey.utf8.count
             entries.append(entry)
         }

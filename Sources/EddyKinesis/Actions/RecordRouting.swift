@@ -9,12 +9,13 @@ enum RecordRouting {
     }
 
     /// Decodes an entry already checked against the model (so Data is valid base64).
-    static func entry(_ object: JSONObject, path: String, stream: Stream) throws(KinesisError) -> Entry {
+    /// `listIndex` is the entry's place in PutRecords' list (nil for PutRecord), for error paths.
+    static func entry(_ object: JSONObject, listIndex: Int?, stream: Stream) throws(KinesisError) -> Entry {
         let partitionKey = object["PartitionKey"]?.string ?? ""
         let data = (try? Base64.decode(object["Data"]?.string ?? "")) ?? []
         let limit = stream.maxRecordSizeKiB * 1024
         if data.count > limit {
-            throw .validation("1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=\(data.count) cap=\(data.count)]' at '\(path)data' failed to satisfy constraint: Member must have length less than or equal to \(limit)")
+            throw .validation("1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=\(data.count) cap=\(data.count)]' at '\(listIndex.map { "records.\($0 + 1).member." } ?? "")data' failed to satisfy constraint: Member must have length less than or equal to \(limit)")
         }
         let hashKey: UInt128
         if let explicit = object["ExplicitHashKey"]?.string {
