@@ -21,6 +21,14 @@ public struct AdminEndpoints: Sendable {
         return services.first { $0.signingName == signing }?.healthState ?? "disabled"
     }
 
+    func handles(method: String, path: String) -> Bool {
+        switch (method, path) {
+        case ("POST", "/_eddy/reset"), ("GET", "/_eddy/health"), ("HEAD", "/_eddy/health"),
+             ("GET", "/_localstack/health"), ("HEAD", "/_localstack/health"): return true
+        default: return false
+        }
+    }
+
     func handle(method: String, path: String, requestId: String) async -> ServiceResponse? {
         switch (method, path) {
         case ("POST", "/_eddy/reset"):

@@ -1,19 +1,27 @@
 import EddyWire
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// Collects one request (head and body, up to a limit), hands it to the dispatcher and writes
-/// the response. NIO's pipelining handler keeps responses in request order.
+/// Reads one request at a time: the head picks the route; the body is buffered (up to a limit)
+/// or, when the service asks for it, streamed into the service's sink; then the dispatcher
+/// answers and the response is written (files with sendfile). NIO's pipelining handler keeps
+/// responses in request order.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    private enum State {
+        case idle
+        case buffering(HTTPRequestHead, RequestDispatcher.Route, ByteBuffer?)
+        case streaming(HTTPRequestHead, RequestDispatcher.Route, any RequestBodySink, failure: AWSError?)
+        /// The answer is already decided (413, a sink failure): read and drop the rest of the body.
+        case discarding(HTTPRequestHead, ServiceResponse, dropped: Int)
+    }
+
     private let dispatcher: RequestDispatcher
     private let maxBodyBytes: Int
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var rejected = false
-    private var discarded = 0
+    private var state = State.idle
     private var inFlight = 0
 
     init(dispatcher: RequestDispatcher, maxBodyBytes: Int) {
@@ -24,83 +32,130 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h):
-            head = h
-            body = nil
-            rejected = false
-            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
-                reject(context: context, head: h)
-            } else if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
-            }
-        case .body(var chunk):
-            guard let h = head else { return }
-            if rejected {
-                // Keep reading what the client is still sending so it can read the 413 instead of
-                // a reset, but not forever.
-                discarded += chunk.readableBytes
-                if discarded > 4 * maxBodyBytes { context.close(promise: nil) }
-                return
-            }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
-                reject(context: context, head: h)
-                return
-            }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-        case .end:
-            guard let h = head else { return }
-            head = nil
-            if rejected {
-                context.close(promise: nil)
-                return
-            }
-            let bytes = body.map { Array($0.readableBytesView) } ?? []
-            body = nil
             var headers = Headers()
             headers.fields.reserveCapacity(h.headers.count)
             for (name, value) in h.headers { headers.add(name, value) }
-            inFlight += 1
-            let loop = context.eventLoop
-            let bound = NIOLoopBound((self, context), eventLoop: loop)
-            let dispatcher = self.dispatcher
-            let promise = loop.makePromise(of: ServiceResponse.self)
-            promise.completeWithTask {
-                await dispatcher.dispatch(method: h.method.rawValue, uri: h.uri, headers: headers, body: bytes)
+            let route = dispatcher.route(method: h.method.rawValue, uri: h.uri, headers: headers)
+            if let sink = dispatcher.sink(for: route) {
+                state = .streaming(h, route, sink, failure: nil)
+            } else if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
+                state = .discarding(h, tooLarge(route), dropped: 0)
+                return
+            } else {
+                state = .buffering(h, route, nil)
             }
-            promise.futureResult.whenSuccess { response in
-                let (handler, context) = bound.value
-                handler.inFlight -= 1
-                handler.write(response, for: h, context: context)
+            if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+            }
+        case .body(var chunk):
+            switch state {
+            case .idle:
+                return
+            case .buffering(let h, let route, var body):
+                if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
+                    state = .discarding(h, tooLarge(route), dropped: 0)
+                    return
+                }
+                state = .idle  // drop the reference while appending, so the buffer is not copied
+                if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+                state = .buffering(h, route, body)
+            case .streaming(let h, let route, let sink, let failure):
+                guard failure == nil else { return }
+                do throws(AWSError) {
+                    try chunk.withUnsafeReadableBytes { (bytes) throws(AWSError) in try sink.write(bytes) }
+                } catch {
+                    sink.abort()
+                    state = .streaming(h, route, sink, failure: error)
+                }
+            case .discarding(let h, let response, let dropped):
+                // Keep reading what the client still sends so it can read the answer instead of
+                // a reset, but not forever.
+                let total = dropped + chunk.readableBytes
+                if total > 4 * maxBodyBytes { context.close(promise: nil) }
+                state = .discarding(h, response, dropped: total)
+            }
+        case .end:
+            let current = state
+            state = .idle
+            switch current {
+            case .idle:
+                return
+            case .buffering(let h, let route, let body):
+                dispatch(h, route, body: body.map { Array($0.readableBytesView) } ?? [], streamed: nil, context: context)
+            case .streaming(let h, let route, let sink, let failure):
+                if let failure {
+                    write(errorResponse(failure, route), for: h, context: context)
+                    return
+                }
+                do throws(AWSError) {
+                    let result = try sink.finish()
+                    dispatch(h, route, body: [], streamed: result, context: context)
+                } catch {
+                    sink.abort()
+                    write(errorResponse(error, route), for: h, context: context)
+                }
+            case .discarding(let h, let response, _):
+                write(response, for: h, context: context, forceClose: true)
             }
         }
     }
 
-    private func reject(context: ChannelHandlerContext, head: HTTPRequestHead) {
-        rejected = true
-        discarded = 0
-        body = nil
-        let error = AWSError(code: "RequestEntityTooLarge",
-                             message: "Request body is larger than the \(maxBodyBytes) bytes Eddy accepts.", status: 413)
-        var response = AWSJSONProtocol.errorResponse(error, requestId: RequestId.make())
-        response.headers.add("Connection", "close")
-        write(response, for: head, context: context, closeAfterWrite: false)
+    private func dispatch(_ h: HTTPRequestHead, _ route: RequestDispatcher.Route, body: [UInt8], streamed: (any Sendable)?,
+                          context: ChannelHandlerContext) {
+        inFlight += 1
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let dispatcher = self.dispatcher
+        let promise = loop.makePromise(of: ServiceResponse.self)
+        promise.completeWithTask {
+            await dispatcher.dispatch(route, body: body, streamed: streamed)
+        }
+        promise.futureResult.whenSuccess { response in
+            let (handler, context) = bound.value
+            handler.inFlight -= 1
+            handler.write(response, for: h, context: context)
+        }
+    }
+
+    private func tooLarge(_ route: RequestDispatcher.Route) -> ServiceResponse {
+        errorResponse(AWSError(code: "RequestEntityTooLarge",
+                               message: "Request body is larger than the \(maxBodyBytes) bytes Eddy accepts.", status: 413), route)
+    }
+
+    private func errorResponse(_ error: AWSError, _ route: RequestDispatcher.Route) -> ServiceResponse {
+        if case .service(let service) = route.target, let formatted = service.errorResponse(error, requestId: route.head.context.requestId) {
+            return formatted
+        }
+        return AWSJSONProtocol.errorResponse(error, requestId: route.head.context.requestId)
     }
 
     private func write(_ response: ServiceResponse, for request: HTTPRequestHead, context: ChannelHandlerContext,
-                       closeAfterWrite: Bool = true) {
+                       forceClose: Bool = false) {
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
-        let keepAlive = request.isKeepAlive && !rejected
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.contentLength))
+        let keepAlive = request.isKeepAlive && !forceClose
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if let file = response.file {
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
+            if request.method != .HEAD, file.length > 0 {
+                let region = FileRegion(fileHandle: handle, readerIndex: file.offset, endIndex: file.offset + file.length)
+                context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+            }
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            done.whenComplete { _ in try? handle.close() }
+            if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+            return
+        }
         if request.method != .HEAD, !response.body.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: response.body.count)
             buffer.writeBytes(response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive && closeAfterWrite {
+        if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
@@ -112,6 +167,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .streaming(_, _, let sink, _) = state { sink.abort() }
+        state = .idle
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

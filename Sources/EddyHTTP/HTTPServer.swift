@@ -85,27 +85,58 @@ final class RequestDispatcher: Sendable {
         self.logger = logger
     }
 
-    func dispatch(method: String, uri: String, headers: Headers, body: [UInt8]) async -> ServiceResponse {
-        inFlight.add(1, ordering: .relaxed)
-        defer { inFlight.subtract(1, ordering: .releasing) }
+    /// Where a request goes, decided from its head (before the body arrives).
+    struct Route: Sendable {
+        enum Target: Sendable {
+            case admin
+            case planned(String)
+            case service(any AWSService)
+        }
+
+        var target: Target
+        var head: RequestHead
+    }
+
+    func route(method: String, uri: String, headers: Headers) -> Route {
         let requestId = RequestId.make()
         let (path, query) = Self.split(uri)
-        if path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/") {
-            if let response = await admin.handle(method: method, path: path, requestId: requestId) { return response }
+        func head(_ service: String) -> RequestHead {
+            RequestHead(method: method, path: path, query: query, headers: headers,
+                        context: router.context(headers: headers, service: service, requestId: requestId))
+        }
+        if (path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/")) && admin.handles(method: method, path: path) {
+            return Route(target: .admin, head: head("eddy"))
         }
         switch router.destination(method: method, path: path, headers: headers) {
+        case .planned(let name): return Route(target: .planned(name), head: head(name))
+        case .service(let service): return Route(target: .service(service), head: head(service.signingName))
+        }
+    }
+
+    func sink(for route: Route) -> (any RequestBodySink)? {
+        if case .service(let service) = route.target { return service.bodySink(for: route.head) }
+        return nil
+    }
+
+    func dispatch(_ route: Route, body: [UInt8], streamed: (any Sendable)?) async -> ServiceResponse {
+        inFlight.add(1, ordering: .relaxed)
+        defer { inFlight.subtract(1, ordering: .releasing) }
+        let requestId = route.head.context.requestId
+        switch route.target {
+        case .admin:
+            return await admin.handle(method: route.head.method, path: route.head.path, requestId: requestId)
+                ?? ServiceRouter.notServed("eddy", requestId: requestId)
         case .planned(let name):
             return ServiceRouter.notServed(name, requestId: requestId)
         case .service(let service):
-            let context = router.context(headers: headers, service: service.signingName, requestId: requestId)
-            let request = ServiceRequest(method: method, path: path, query: query, headers: headers, body: body, context: context)
+            let request = ServiceRequest(head: route.head, body: body, streamedBody: streamed)
             guard logger.logLevel <= .debug else { return await service.handle(request) }
             let start = ContinuousClock.now
             let response = await service.handle(request)
-            let operation = headers["X-Amz-Target"] ?? "\(method) \(path)"
+            let operation = route.head.headers["X-Amz-Target"] ?? "\(route.head.method) \(route.head.path)"
             let elapsed = (ContinuousClock.now - start).components
             let micros = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
-            logger.debug("\(service.signingName) \(context.region) \(operation) -> \(response.status) in \(micros / 1000).\(micros % 1000 / 100) ms")
+            logger.debug("\(service.signingName) \(route.head.context.region) \(operation) -> \(response.status) in \(micros / 1000).\(micros % 1000 / 100) ms")
             return response
         }
     }

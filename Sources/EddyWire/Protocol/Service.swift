@@ -31,21 +31,72 @@ public struct Headers: Sendable, Sequence {
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }
 
+/// A request as a service sees it before its body: what a service needs to decide whether it
+/// takes the body as a stream (`AWSService.bodySink(for:)`).
+public struct RequestHead: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String?
+    public var headers: Headers
+    public var context: RequestContext
+
+    public init(method: String, path: String, query: String?, headers: Headers, context: RequestContext) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.context = context
+    }
+}
+
 public struct ServiceRequest: Sendable {
     public var method: String
     public var path: String
     public var query: String?
     public var headers: Headers
+    /// The body, when the service let the front buffer it.
     public var body: [UInt8]
+    /// What the service's body sink made of a streamed body (its own type).
+    public var streamedBody: (any Sendable)?
     public var context: RequestContext
 
-    public init(method: String, path: String, query: String?, headers: Headers, body: [UInt8], context: RequestContext) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
+    public init(head: RequestHead, body: [UInt8], streamedBody: (any Sendable)? = nil) {
+        self.method = head.method
+        self.path = head.path
+        self.query = head.query
+        self.headers = head.headers
         self.body = body
-        self.context = context
+        self.streamedBody = streamedBody
+        self.context = head.context
+    }
+
+    public init(method: String, path: String, query: String?, headers: Headers, body: [UInt8], context: RequestContext) {
+        self.init(head: RequestHead(method: method, path: path, query: query, headers: headers, context: context), body: body)
+    }
+}
+
+/// Receives a request body chunk by chunk as it arrives (on the connection's event loop), so a
+/// large upload goes to disk without being held in memory. Used from one thread at a time.
+public protocol RequestBodySink: AnyObject {
+    /// Takes the next chunk; throwing stops the upload (the error is answered once the client
+    /// has finished sending).
+    func write(_ chunk: UnsafeRawBufferPointer) throws(AWSError)
+    /// The body is complete: returns what the service's request handler receives.
+    func finish() throws(AWSError) -> any Sendable
+    /// The connection went away or the upload failed: release what was written.
+    func abort()
+}
+
+/// A response body read from an open file (sent with sendfile; the front closes `descriptor`).
+public struct FileBody: Sendable {
+    public var descriptor: Int32
+    public var offset: Int
+    public var length: Int
+
+    public init(descriptor: Int32, offset: Int, length: Int) {
+        self.descriptor = descriptor
+        self.offset = offset
+        self.length = length
     }
 }
 
@@ -53,12 +104,17 @@ public struct ServiceResponse: Sendable {
     public var status: Int
     public var headers: Headers
     public var body: [UInt8]
+    /// When set, the body is this file range instead of `body`.
+    public var file: FileBody?
 
-    public init(status: Int = 200, headers: Headers = Headers(), body: [UInt8] = []) {
+    public init(status: Int = 200, headers: Headers = Headers(), body: [UInt8] = [], file: FileBody? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.file = file
     }
+
+    public var contentLength: Int { file?.length ?? body.count }
 }
 
 /// A service served on the shared port (Kinesis, later Firehose, S3, CloudWatch).
@@ -68,8 +124,17 @@ public protocol AWSService: Sendable {
     /// The `X-Amz-Target` prefix the service's JSON operations use, if any.
     var targetPrefix: String? { get }
     func handle(_ request: ServiceRequest) async -> ServiceResponse
+    /// A sink to stream this request's body into, or nil to have the front buffer it.
+    func bodySink(for head: RequestHead) -> (any RequestBodySink)?
+    /// The service's own error format for errors the front answers (nil: awsJson).
+    func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse?
     /// Drops all state (POST /_eddy/reset).
     func reset() async throws
     /// A one-word state for health endpoints ("running").
     var healthState: String { get }
+}
+
+extension AWSService {
+    public func bodySink(for head: RequestHead) -> (any RequestBodySink)? { nil }
+    public func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse? { nil }
 }
