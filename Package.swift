@@ -27,6 +27,11 @@ let package = Package(
             "EddyWire", "EddyStorage", "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The S3 stand-in: REST-XML, objects as files, metadata in SQLite.
+        .target(name: "EddyS3", dependencies: [
+            "EddyWire", "EddyStorage", "CCrypto", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP front: one port, service recognition, AWS-style transport errors.
         .target(name: "EddyHTTP", dependencies: [
             "EddyWire",
@@ -36,7 +41,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -52,5 +57,6 @@ let package = Package(
         .testTarget(name: "EddyWireTests", dependencies: ["EddyWire"]),
         .testTarget(name: "EddyStorageTests", dependencies: ["EddyStorage"]),
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),
     ]
 )

@@ -102,12 +102,12 @@ final class RequestDispatcher: Sendable {
         let (path, query) = Self.split(uri)
         func head(_ service: String) -> RequestHead {
             RequestHead(method: method, path: path, query: query, headers: headers,
-                        context: router.context(headers: headers, service: service, requestId: requestId))
+                        context: router.context(headers: headers, query: query, service: service, requestId: requestId))
         }
         if (path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/")) && admin.handles(method: method, path: path) {
             return Route(target: .admin, head: head("eddy"))
         }
-        switch router.destination(method: method, path: path, headers: headers) {
+        switch router.destination(method: method, path: path, query: query, headers: headers) {
         case .planned(let name): return Route(target: .planned(name), head: head(name))
         case .service(let service): return Route(target: .service(service), head: head(service.signingName))
         }

@@ -19,7 +19,6 @@ public struct ServiceRouter: Sendable {
     /// Services Eddy will serve but does not yet, by signing name, with their full names.
     static let planned: [String: String] = [
         "firehose": "Amazon Data Firehose",
-        "s3": "Amazon S3",
         "monitoring": "Amazon CloudWatch",
     ]
     static let plannedTargets: [String: String] = [
@@ -37,8 +36,23 @@ public struct ServiceRouter: Sendable {
         case planned(signingName: String)
     }
 
-    public func destination(method: String, path: String, headers: Headers) -> Destination {
-        let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:))
+    /// The credential scope from the Authorization header or a presigned URL's X-Amz-Credential.
+    static func scope(headers: Headers, query: String?) -> CredentialScope? {
+        if let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:)) { return scope }
+        guard let query, query.contains("X-Amz-Credential=") else { return nil }
+        for pair in query.split(separator: "&") where pair.hasPrefix("X-Amz-Credential=") {
+            let value = pair.dropFirst("X-Amz-Credential=".count)
+            // Only '/' is escaped in a credential (`AKID%2F20261123%2Fus-east-1%2Fs3%2Faws4_request`).
+            let decoded = value.split(separator: "%", omittingEmptySubsequences: false).enumerated().map { i, part in
+                i > 0 && (part.hasPrefix("2F") || part.hasPrefix("2f")) ? "/" + part.dropFirst(2) : (i > 0 ? "%" + part : part)
+            }.joined()
+            return CredentialScope(credential: Substring(decoded))
+        }
+        return nil
+    }
+
+    public func destination(method: String, path: String, query: String? = nil, headers: Headers) -> Destination {
+        let scope = Self.scope(headers: headers, query: query)
         if let name = scope?.service {
             if let s = services.first(where: { $0.signingName == name }) { return .service(s) }
             if Self.planned[name] != nil { return .planned(signingName: name) }
@@ -55,8 +69,8 @@ public struct ServiceRouter: Sendable {
         return .planned(signingName: "s3")
     }
 
-    public func context(headers: Headers, service: String, requestId: String) -> RequestContext {
-        let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:))
+    public func context(headers: Headers, query: String? = nil, service: String, requestId: String) -> RequestContext {
+        let scope = Self.scope(headers: headers, query: query)
         return RequestContext(service: service,
                               region: scope?.region ?? configuration.defaultRegion,
                               accountId: scope?.accountId(default: configuration.defaultAccountId) ?? configuration.defaultAccountId,

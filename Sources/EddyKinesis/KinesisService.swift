@@ -23,7 +23,7 @@ public final class KinesisService: AWSService {
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
 
-    public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = Clock.nowMillis) throws {
+    public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
         self.store = store
         self.logger = logger
         self.clock = clock
@@ -75,14 +75,6 @@ public final class KinesisService: AWSService {
             try? await Task.sleep(for: .milliseconds(millis))
             store.maintain(now: clock())
         }
-    }
-}
-
-public enum Clock {
-    @Sendable public static func nowMillis() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EddyHTTP
 import EddyKinesis
+import EddyS3
 import EddyStorage
 import EddyWire
 import Logging
@@ -77,7 +78,9 @@ struct Serve: AsyncParsableCommand {
                                  shardLimit: shardLimit),
             logger: Logger(label: "eddy.kinesis"))
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"))
-        let services: [any AWSService] = [kinesis]
+        let s3 = S3Service(store: try ObjectStore(root: root + "/s3"), syncWrites: fsync == .always,
+                           logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
+        let services: [any AWSService] = [kinesis, s3]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
         let server = HTTPServer(configuration: .init(host: host, port: port), router: router,
@@ -89,7 +92,7 @@ struct Serve: AsyncParsableCommand {
         let summary = store.summary
         logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s)")
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort) (kinesis; firehose, s3, cloudwatch not yet served)")
+        logger.info("listening on http://\(host):\(boundPort) (kinesis, s3; firehose, cloudwatch not yet served)")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 

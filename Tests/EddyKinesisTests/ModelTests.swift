@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import EddyWire
+import EddyWire
 typealias EddyWireBase64 = EddyWire.Base64
 @testable import EddyKinesis
 

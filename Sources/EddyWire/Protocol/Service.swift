@@ -106,6 +106,8 @@ public struct ServiceResponse: Sendable {
     public var body: [UInt8]
     /// When set, the body is this file range instead of `body`.
     public var file: FileBody?
+    /// The Content-Length to announce for a body that is not sent (HEAD).
+    public var declaredLength: Int?
 
     public init(status: Int = 200, headers: Headers = Headers(), body: [UInt8] = [], file: FileBody? = nil) {
         self.status = status
@@ -114,7 +116,7 @@ public struct ServiceResponse: Sendable {
         self.file = file
     }
 
-    public var contentLength: Int { file?.length ?? body.count }
+    public var contentLength: Int { declaredLength ?? file?.length ?? body.count }
 }
 
 /// A service served on the shared port (Kinesis, later Firehose, S3, CloudWatch).
@@ -137,4 +139,14 @@ public protocol AWSService: Sendable {
 extension AWSService {
     public func bodySink(for head: RequestHead) -> (any RequestBodySink)? { nil }
     public func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse? { nil }
+}
+
+extension RequestBodySink {
+    /// Feeds the first `count` bytes of an array.
+    public func write(_ bytes: [UInt8], count: Int) throws(AWSError) {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(AWSError) in try write(UnsafeRawBufferPointer(rebasing: raw[0..<count])) }
+        }
+        try result.get()
+    }
 }

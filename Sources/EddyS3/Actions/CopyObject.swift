@@ -1,0 +1,99 @@
+import EddyStorage
+import EddyWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The object named by `x-amz-copy-source` (`/bucket/key` or `bucket/key`, URL-encoded).
+enum CopySource {
+    static func resolve(_ c: S3Context) throws(S3Error) -> ObjectStore.Object {
+        var source = c.headers["x-amz-copy-source"] ?? ""
+        if let q = source.firstIndex(of: "?") { source = String(source[..<q]) }
+        source = URLCoding.decode(source) ?? source
+        if source.hasPrefix("/") { source.removeFirst() }
+        guard let slash = source.firstIndex(of: "/") else {
+            throw S3Error.invalidArgument("Invalid copy source object key", name: "x-amz-copy-source", value: source)
+        }
+        let bucket = String(source[..<slash]), key = String(source[source.index(after: slash)...])
+        guard let b = try c.catalog({ try c.store.bucket(bucket) }) else { throw S3Error.noSuchBucket(bucket) }
+        guard b.account == c.account else { throw S3Error("AccessDenied", "Access Denied", status: 403) }
+        guard let object = try c.catalog({ try c.store.object(bucket, key) }) else { throw S3Error.noSuchKey(key) }
+        var conditions = Headers()
+        for (name, header) in [("x-amz-copy-source-if-match", "If-Match"), ("x-amz-copy-source-if-none-match", "If-None-Match"),
+                               ("x-amz-copy-source-if-modified-since", "If-Modified-Since"),
+                               ("x-amz-copy-source-if-unmodified-since", "If-Unmodified-Since")] {
+            if let v = c.headers[name] { conditions.add(header, v) }
+        }
+        do {
+            try Preconditions.check(conditions, etag: object.etag, modified: object.modifiedMillis)
+        } catch {
+            // A copy answers 412 where a GET would answer 304.
+            throw S3Error.preconditionFailed
+        }
+        return object
+    }
+
+    /// Copies `length` bytes at `offset` of a stored file into a new temporary file, hashing them.
+    static func copy(_ c: S3Context, _ file: String, offset: Int, length: Int,
+                     checksum: ChecksumAlgorithm? = nil) throws(S3Error) -> UploadedBody {
+        let input = open(c.store.path(file), O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw S3Error.internalError("source file missing") }
+        defer { close(input) }
+        let sink: UploadSink
+        var headers = Headers()
+        if let checksum { headers.add("x-amz-sdk-checksum-algorithm", checksum.rawValue) }
+        do { sink = try UploadSink(path: c.store.temporaryPath(), headers: headers, maxSize: Int.max, sync: c.service.syncWrites) }
+        catch { throw S3Error(error) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var done = 0
+        while done < length {
+            let n = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, min($0.count, length - done), off_t(offset + done)) }
+            guard n > 0 else { sink.abort(); throw S3Error.internalError("short read copying \(file)") }
+            do throws(AWSError) {
+                try sink.write(buffer, count: n)
+            } catch {
+                sink.abort()
+                throw S3Error(error)
+            }
+            done += n
+        }
+        do throws(AWSError) {
+            guard let body = try sink.finish() as? UploadedBody else { throw S3Error.internalError("copy").awsError }
+            return body
+        } catch {
+            throw S3Error(error)
+        }
+    }
+}
+
+enum CopyObject {
+    static func perform(_ c: S3Context) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        let key = c.address.key!
+        try PutObject.checkKey(key)
+        let source = try CopySource.resolve(c)
+        let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
+        if source.bucket == bucket.name && source.key == key && !replace {
+            throw S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        // The copy is a new single-part object: its checksum is computed over the whole body.
+        let body = try CopySource.copy(c, source.file, offset: 0, length: source.size, checksum: source.checksumAlgorithm)
+        let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
+        let tags = c.headers["x-amz-tagging-directive"]?.uppercased() == "REPLACE"
+            ? (c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? []) : source.tags
+        let object = ObjectStore.Object(
+            bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
+            headers: replace ? ObjectHeaders.from(c.headers) : source.headers,
+            checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
+            checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags)
+        try c.catalog { try c.store.put(object) }
+        let stored = object
+        return c.xml { w in
+            w.open("CopyObjectResult", namespace: s3Namespace)
+            w.element("LastModified", AWSDate.iso8601(c.now))
+            w.element("ETag", stored.etag)
+            if let a = stored.checksumAlgorithm, let v = stored.checksum { w.element(a.xmlName, v) }
+            w.close("CopyObjectResult")
+        }
+    }
+}

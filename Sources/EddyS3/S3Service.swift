@@ -1,0 +1,115 @@
+import EddyStorage
+import EddyWire
+import Logging
+
+/// The S3 stand-in on the shared port: REST-XML, path-style and virtual-hosted addressing.
+/// Object bodies stream to disk through `UploadSink` and back out with sendfile.
+public final class S3Service: AWSService {
+    public let signingName = "s3"
+    public let targetPrefix: String? = nil
+    public let store: ObjectStore
+    let syncWrites: Bool
+    let clock: @Sendable () -> Int64
+    private let logger: Logger
+
+    /// Largest single PutObject / UploadPart body, as AWS.
+    static let maxObjectSize = 5 << 30
+
+    public init(store: ObjectStore, syncWrites: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.syncWrites = syncWrites
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public var healthState: String { "running" }
+
+    public func reset() async throws { try store.reset() }
+
+    public func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse? {
+        S3Error(error).response(requestId: requestId)
+    }
+
+    /// PutObject and UploadPart bodies stream to a temporary file; everything else is small.
+    public func bodySink(for head: RequestHead) -> (any RequestBodySink)? {
+        guard head.method == "PUT" else { return nil }
+        let address = S3Address(path: head.path, query: head.query, host: head.headers["Host"])
+        guard let bucket = address.bucket, address.key != nil, head.headers["x-amz-copy-source"] == nil,
+              address.query["tagging"] == nil, address.query["acl"] == nil,
+              (try? store.bucket(bucket)) ?? nil != nil else { return nil }
+        return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites)
+    }
+
+    public func handle(_ request: ServiceRequest) async -> ServiceResponse {
+        let address = S3Address(path: request.path, query: request.query, host: request.headers["Host"])
+        let context = S3Context(service: self, request: request, address: address, now: clock())
+        do throws(S3Error) {
+            return try S3Router.route(context)
+        } catch {
+            if let upload = request.streamedBody as? UploadedBody { FileSystem.remove(upload.temporaryPath) }
+            let resource = request.path
+            return error.response(requestId: request.context.requestId, resource: resource)
+        }
+    }
+}
+
+/// What an S3 action works with.
+struct S3Context {
+    let service: S3Service
+    let request: ServiceRequest
+    let address: S3Address
+    let now: Int64
+
+    var store: ObjectStore { service.store }
+    var headers: Headers { request.headers }
+    var query: [String: String] { address.query }
+    var account: String { request.context.accountId }
+    var region: String { request.context.region }
+
+    func catalog<T>(_ body: () throws -> T) throws(S3Error) -> T {
+        do { return try body() } catch { throw S3Error.internalError("\(error)") }
+    }
+
+    /// The addressed bucket, which must exist and belong to the caller's account.
+    func bucket() throws(S3Error) -> ObjectStore.Bucket {
+        guard let name = address.bucket else { throw S3Error("InvalidRequest", "A bucket name is required.") }
+        guard let bucket = try catalog({ try store.bucket(name) }) else { throw S3Error.noSuchBucket(name) }
+        guard bucket.account == account else { throw S3Error("AccessDenied", "Access Denied", status: 403) }
+        return bucket
+    }
+
+    /// The uploaded body: streamed by the sink, or (small requests the front buffered) written now.
+    func uploadedBody() throws(S3Error) -> UploadedBody {
+        if let streamed = request.streamedBody as? UploadedBody { return streamed }
+        do throws(AWSError) {
+            let sink = try UploadSink(path: store.temporaryPath(), headers: headers, maxSize: S3Service.maxObjectSize, sync: service.syncWrites)
+            try sink.write(request.body, count: request.body.count)
+            guard let body = try sink.finish() as? UploadedBody else { throw S3Error.internalError("upload").awsError }
+            return body
+        } catch {
+            throw S3Error(error)
+        }
+    }
+
+    func xml(_ status: Int = 200, _ build: (inout XMLWriter) -> Void) -> ServiceResponse {
+        var w = XMLWriter()
+        build(&w)
+        var response = empty(status)
+        response.headers.add("Content-Type", "application/xml")
+        response.body = w.bytes
+        return response
+    }
+
+    func empty(_ status: Int = 200) -> ServiceResponse {
+        var headers = Headers()
+        headers.add("x-amz-request-id", request.context.requestId)
+        headers.add("x-amz-id-2", "eddy")
+        return ServiceResponse(status: status, headers: headers)
+    }
+
+    func parseXML() throws(S3Error) -> XMLElement {
+        do { return try XMLElement.parse(request.body) } catch { throw S3Error.malformedXML }
+    }
+}
+
+let s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"

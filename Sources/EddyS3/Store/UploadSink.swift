@@ -1,0 +1,206 @@
+import EddyWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an upload left behind once its body was complete and verified.
+struct UploadedBody: Sendable {
+    var temporaryPath: String
+    var size: Int
+    var md5: [UInt8]
+    /// Every checksum the client sent or asked for, base64, verified.
+    var checksums: [ChecksumAlgorithm: String]
+}
+
+/// Streams a PutObject / UploadPart body to a temporary file while hashing it: MD5 for the ETag
+/// and the flexible checksum the client named. Decodes `aws-chunked` bodies (signed or not)
+/// and verifies trailing checksums. Runs on the connection's event loop, one chunk at a time.
+final class UploadSink: RequestBodySink {
+    private let path: String
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var size = 0
+    private let maxSize: Int
+    private let md5 = DigestChecksum.md5()
+    private var checksums: [(ChecksumAlgorithm, RunningChecksum)] = []
+    private let expected: [ChecksumAlgorithm: String]
+    private let expectedMD5: String?
+    private var decoder: AWSChunkedDecoder?
+    private var finished = false
+    private let sync: Bool
+
+    init(path: String, headers: Headers, maxSize: Int, sync: Bool) throws(AWSError) {
+        self.path = path
+        self.maxSize = maxSize
+        self.sync = sync
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw S3Error.internalError("cannot create \(path)").awsError }
+        var expected: [ChecksumAlgorithm: String] = [:]
+        for (name, value) in headers { if let a = ChecksumAlgorithm(header: name) { expected[a] = value } }
+        self.expected = expected
+        expectedMD5 = headers["Content-MD5"]
+        var algorithms = Set(expected.keys)
+        if let sdk = headers["x-amz-sdk-checksum-algorithm"].flatMap({ ChecksumAlgorithm(rawValue: $0.uppercased()) }) { algorithms.insert(sdk) }
+        if let trailer = headers["x-amz-trailer"].flatMap(ChecksumAlgorithm.init(header:)) { algorithms.insert(trailer) }
+        checksums = algorithms.map { ($0, $0.makeHasher()) }
+        let sha = headers["x-amz-content-sha256"] ?? ""
+        if (headers["Content-Encoding"] ?? "").contains("aws-chunked") || sha.hasPrefix("STREAMING-") {
+            decoder = AWSChunkedDecoder()
+        }
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit { if !finished { close(fd); unlink(path) } }
+
+    func write(_ chunk: UnsafeRawBufferPointer) throws(AWSError) {
+        if decoder != nil {
+            var failure: AWSError?
+            decoder!.feed(chunk) { payload in
+                if failure == nil {
+                    do throws(AWSError) { try self.consume(payload) } catch { failure = error }
+                }
+            }
+            if let failure { throw failure }
+            if let error = decoder!.error { throw error }
+        } else {
+            try consume(chunk)
+        }
+    }
+
+    private func consume(_ payload: UnsafeRawBufferPointer) throws(AWSError) {
+        size += payload.count
+        if size > maxSize {
+            throw S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", [("MaxSizeAllowed", String(maxSize))]).awsError
+        }
+        md5.update(payload)
+        for (_, h) in checksums { h.update(payload) }
+        buffer.append(contentsOf: payload)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(AWSError) {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw S3Error.internalError("write failed: \(String(cString: strerror(errno)))").awsError
+            }
+            done += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws(AWSError) -> any Sendable {
+        if let decoder, !decoder.complete {
+            throw S3Error("IncompleteBody", "The request body terminated unexpectedly").awsError
+        }
+        try flush()
+        // With --fsync always the object is on stable storage before it is acknowledged;
+        // otherwise it is in the page cache, which a crash of Eddy does not lose.
+        if sync && fdatasync(fd) != 0 { throw S3Error.internalError("fsync failed").awsError }
+        close(fd)
+        finished = true
+        let digest = md5.finish()
+        if let expectedMD5 {
+            guard let sent = try? Base64.decode(expectedMD5), sent.count == 16 else {
+                unlink(path)
+                throw S3Error("InvalidDigest", "The Content-MD5 you specified was invalid.").awsError
+            }
+            if sent != digest {
+                unlink(path)
+                throw S3Error("BadDigest", "The Content-MD5 you specified did not match what we received.").awsError
+            }
+        }
+        var computed: [ChecksumAlgorithm: String] = [:]
+        for (algorithm, hasher) in checksums { computed[algorithm] = Base64.encode(hasher.finish()) }
+        var sent = expected
+        for (name, value) in decoder?.trailers ?? [] {
+            if let a = ChecksumAlgorithm(header: name) { sent[a] = value }
+        }
+        for (algorithm, value) in sent where computed[algorithm] != value {
+            unlink(path)
+            throw S3Error("BadDigest", "The \(algorithm.rawValue) you specified did not match the calculated checksum.").awsError
+        }
+        return UploadedBody(temporaryPath: path, size: size, md5: digest, checksums: computed)
+    }
+
+    func abort() {
+        guard !finished else { return }
+        finished = true
+        close(fd)
+        unlink(path)
+    }
+}
+
+/// Decodes the `aws-chunked` content encoding: `hex-size[;chunk-signature=…]\r\n`, the bytes,
+/// `\r\n`, …, a zero-size chunk, then trailer lines and an empty line. Signatures are not
+/// verified (any credentials are accepted).
+struct AWSChunkedDecoder {
+    enum State { case header, data(remaining: Int), dataEnd, trailers, done }
+    var state = State.header
+    private var line: [UInt8] = []
+    private(set) var trailers: [(String, String)] = []
+    private(set) var error: AWSError?
+    var complete: Bool { if case .done = state { return true }; return false }
+
+    mutating func feed(_ input: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Void) {
+        var i = 0
+        while i < input.count, error == nil {
+            switch state {
+            case .header, .trailers, .dataEnd:
+                let c = input[i]
+                i += 1
+                if c != UInt8(ascii: "\n") {
+                    line.append(c)
+                    if line.count > 8192 { error = bad("chunk header too long") }
+                    continue
+                }
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                let text = String(decoding: line, as: UTF8.self)
+                line.removeAll(keepingCapacity: true)
+                handleLine(text)
+            case .data(let remaining):
+                let n = min(remaining, input.count - i)
+                emit(UnsafeRawBufferPointer(rebasing: input[i..<(i + n)]))
+                i += n
+                state = remaining - n == 0 ? .dataEnd : .data(remaining: remaining - n)
+            case .done:
+                i = input.count  // anything after the final empty line is ignored
+            }
+        }
+    }
+
+    private mutating func handleLine(_ text: String) {
+        switch state {
+        case .dataEnd:
+            guard text.isEmpty else { error = bad("chunk data longer than its size"); return }
+            state = .header
+        case .header:
+            let sizeText = text.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            guard let size = Int(sizeText.trimmingSpaces, radix: 16), size >= 0 else { error = bad("bad chunk size '\(text)'"); return }
+            state = size == 0 ? .trailers : .data(remaining: size)
+        case .trailers:
+            if text.isEmpty { state = .done; return }
+            guard let colon = text.firstIndex(of: ":") else { error = bad("bad trailer '\(text)'"); return }
+            let name = String(text[..<colon]).trimmingSpaces.lowercased()
+            let value = String(text[text.index(after: colon)...]).trimmingSpaces
+            if name != "x-amz-trailer-signature" { trailers.append((name, value)) }
+        default:
+            break
+        }
+    }
+
+    private func bad(_ what: String) -> AWSError {
+        AWSError(code: "InvalidRequest", message: "Malformed aws-chunked body: \(what).", status: 400)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

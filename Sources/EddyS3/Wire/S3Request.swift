@@ -1,0 +1,84 @@
+import EddyWire
+
+/// An S3 request's addressing: bucket and key from the path (path style) or the Host header
+/// (virtual-hosted style, `bucket.localhost:4566`), and the decoded query parameters.
+struct S3Address: Sendable {
+    var bucket: String?
+    var key: String?
+    var query: [String: String]
+
+    init(path: String, query rawQuery: String?, host: String?) {
+        var query: [String: String] = [:]
+        for pair in (rawQuery ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = URLCoding.decode(String(parts[0])) ?? String(parts[0])
+            query[name] = parts.count > 1 ? (URLCoding.decode(String(parts[1])) ?? String(parts[1])) : ""
+        }
+        self.query = query
+        let decodedPath = URLCoding.decode(path) ?? path
+        if let host, let bucket = Self.virtualHostBucket(host) {
+            self.bucket = bucket
+            let key = String(decodedPath.dropFirst())
+            self.key = key.isEmpty ? nil : key
+            return
+        }
+        let trimmed = decodedPath.dropFirst()  // leading "/"
+        guard !trimmed.isEmpty else { return }
+        if let slash = trimmed.firstIndex(of: "/") {
+            bucket = String(trimmed[..<slash])
+            let key = String(trimmed[trimmed.index(after: slash)...])
+            self.key = key.isEmpty ? nil : key
+        } else {
+            bucket = String(trimmed)
+        }
+    }
+
+    /// `bucket.localhost[:port]` or `bucket.s3.<region>.amazonaws.com` style hosts.
+    static func virtualHostBucket(_ host: String) -> String? {
+        let name = host.split(separator: ":").first.map(String.init) ?? host
+        for suffix in [".localhost", ".localhost.localstack.cloud", ".s3.amazonaws.com"] where name.hasSuffix(suffix) {
+            let bucket = String(name.dropLast(suffix.count))
+            return bucket.isEmpty ? nil : bucket
+        }
+        let parts = name.split(separator: ".")
+        if name.hasSuffix(".amazonaws.com"), let i = parts.firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") }), i > 0 {
+            return parts[..<i].joined(separator: ".")
+        }
+        return nil
+    }
+}
+
+enum URLCoding {
+    /// Percent-decoding (and `+` as space, which only forms send; S3 keys arrive with %20).
+    static func decode(_ s: String) -> String? {
+        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
+        var out: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let c = it.popFirst() {
+            if c == UInt8(ascii: "%") {
+                guard it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) else { return nil }
+                out.append(v)
+                it = it.dropFirst(2)
+            } else {
+                out.append(c)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    /// Percent-encoding for `encoding-type=url` listings (unreserved characters and `/` stay).
+    static func encode(_ s: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.append(c)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,62 @@
+/// Writes the XML documents of the REST-XML and awsQuery protocols.
+public struct XMLWriter: Sendable {
+    public private(set) var bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8)
+
+    public init() {}
+
+    public mutating func open(_ name: String, namespace: String? = nil) {
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        if let namespace {
+            bytes.append(contentsOf: " xmlns=\"".utf8)
+            escape(namespace)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    public mutating func close(_ name: String) {
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
+    /// `<name>text</name>`
+    public mutating func element(_ name: String, _ text: String) {
+        open(name)
+        escape(text)
+        close(name)
+    }
+
+    /// Text inside the element being written.
+    public mutating func raw(_ text: String) { escape(text) }
+
+    public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
+    public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
+
+    public mutating func optional(_ name: String, _ text: String?) {
+        if let text { element(name, text) }
+    }
+
+    public mutating func element(_ name: String, _ body: (inout XMLWriter) -> Void) {
+        open(name)
+        body(&self)
+        close(name)
+    }
+
+    private mutating func escape(_ text: String) {
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): bytes.append(contentsOf: "&apos;".utf8)
+            case 0x0D: bytes.append(contentsOf: "&#13;".utf8)
+            case 0..<0x20 where c != 0x09 && c != 0x0A:
+                bytes.append(contentsOf: "&#\(c);".utf8)
+            default: bytes.append(c)
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Testing
+import EddyWire
+@testable import EddyS3
+
+@Suite struct ChecksumTests {
+    // Check values of each algorithm over "123456789".
+    @Test(arguments: [
+        (ChecksumAlgorithm.crc32, "cbf43926"),
+        (.crc32c, "e3069283"),
+        (.crc64nvme, "ae8b14860a799888"),
+        (.sha1, "f7c3bc1d808e04732adf679965ccc34ca7ae3441"),
+        (.sha256, "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225"),
+    ])
+    func checkValues(_ algorithm: ChecksumAlgorithm, _ hex: String) {
+        let h = algorithm.makeHasher()
+        h.update(Array("1234".utf8))
+        h.update(Array("56789".utf8))
+        #expect(Hex.encode(h.finish()) == hex)
+    }
+
+    @Test func headersRoundTrip() {
+        #expect(ChecksumAlgorithm(header: "X-Amz-Checksum-Crc32c") == .crc32c)
+        #expect(ChecksumAlgorithm.sha256.header == "x-amz-checksum-sha256")
+        #expect(ChecksumAlgorithm(header: "x-amz-checksum-mode") == nil)
+    }
+}
+
+@Suite struct AWSChunkedTests {
+    func decode(_ text: String, splitEvery n: Int) -> (String, [(String, String)], Bool, AWSError?) {
+        var decoder = AWSChunkedDecoder()
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let piece = Array(bytes[i..<min(i + n, bytes.count)])
+            piece.withUnsafeBytes { decoder.feed($0) { out += $0 } }
+            i += n
+        }
+        return (String(decoding: out, as: UTF8.self), decoder.trailers, decoder.complete, decoder.error)
+    }
+
+    @Test(arguments: [1, 3, 7, 1000])
+    func unsignedWithTrailer(_ split: Int) {
+        let body = "11\r\nhello small file\n\r\n0\r\nx-amz-checksum-crc32:oqJZdg==\r\n\r\n"
+        let (data, trailers, complete, error) = decode(body, splitEvery: split)
+        #expect(error == nil)
+        #expect(data == "hello small file\n")
+        #expect(complete)
+        #expect(trailers.first?.0 == "x-amz-checksum-crc32" && trailers.first?.1 == "oqJZdg==")
+    }
+
+    @Test func signedChunks() {
+        let sig = ";chunk-signature=" + String(repeating: "a", count: 64)
+        let body = "5\(sig)\r\nhello\r\n6\(sig)\r\n world\r\n0\(sig)\r\n\r\n"
+        let (data, _, complete, error) = decode(body, splitEvery: 4)
+        #expect(error == nil && complete)
+        #expect(data == "hello world")
+    }
+
+    @Test func malformedSizeIsAnError() {
+        #expect(decode("zz\r\nabc", splitEvery: 100).3 != nil)
+        #expect(decode("3\r\nabcdef\r\n", splitEvery: 100).3 != nil)
+    }
+}
+
+@Suite struct S3AddressingTests {
+    @Test func pathStyle() {
+        let a = S3Address(path: "/bkt/dir/a%20b.txt", query: "uploadId=x%2By&partNumber=2&uploads", host: "127.0.0.1:4566")
+        #expect(a.bucket == "bkt")
+        #expect(a.key == "dir/a b.txt")
+        #expect(a.query["uploadId"] == "x+y")
+        #expect(a.query["uploads"] == "")
+        #expect(S3Address(path: "/", query: nil, host: nil).bucket == nil)
+        #expect(S3Address(path: "/bkt", query: nil, host: nil).key == nil)
+    }
+
+    @Test func virtualHosted() {
+        let a = S3Address(path: "/k/x", query: nil, host: "my.bucket.localhost:4566")
+        #expect(a.bucket == "my.bucket" && a.key == "k/x")
+        #expect(S3Address.virtualHostBucket("b1.s3.us-west-2.amazonaws.com") == "b1")
+        #expect(S3Address.virtualHostBucket("localhost:4566") == nil)
+    }
+
+    @Test func bucketNames() {
+        for ok in ["abc", "my-bucket.1", String(repeating: "a", count: 63)] { #expect(BucketName.isValid(ok), "\(ok)") }
+        for bad in ["ab", "ABC", "-abc", "abc-", "a..b", "192.168.1.1", "xn--abc", "a_b", String(repeating: "a", count: 64)] {
+            #expect(!BucketName.isValid(bad), "\(bad)")
+        }
+    }
+
+    @Test func urlEncoding() {
+        #expect(URLCoding.encode("a b/ü+") == "a%20b/%C3%BC%2B")
+        #expect(URLCoding.decode("%C3%BC") == "ü")
+        #expect(URLCoding.decode("%zz") == nil)
+    }
+}
+
+@Suite struct RangesAndDatesTests {
+    @Test func byteRanges() throws {
+        #expect(try ByteRange.parse("bytes=0-9", size: 100) == 0..<10)
+        #expect(try ByteRange.parse("bytes=90-", size: 100) == 90..<100)
+        #expect(try ByteRange.parse("bytes=-10", size: 100) == 90..<100)
+        #expect(try ByteRange.parse("bytes=95-200", size: 100) == 95..<100)
+        #expect(try ByteRange.parse("bytes=9-0", size: 100) == nil)
+        #expect(try ByteRange.parse("bytes=0-1,5-6", size: 100) == nil)
+        #expect(throws: S3Error.self) { try ByteRange.parse("bytes=100-", size: 100) }
+    }
+
+    @Test func dates() {
+        #expect(AWSDate.httpDate(1_421_889_722_000) == "Thu, 22 Jan 2015 01:22:02 GMT")
+        #expect(AWSDate.iso8601(1_421_889_722_005) == "2015-01-22T01:22:02.005Z")
+        #expect(AWSDate.parse("Thu, 22 Jan 2015 01:22:02 GMT") == 1_421_889_722_000)
+        #expect(AWSDate.parse("2015-01-22T01:22:02.000Z") == 1_421_889_722_000)
+    }
+}
+
+@Suite struct XMLTests {
+    @Test func parsesRequestBodies() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+              <!-- comment -->
+              <Part><ETag>&quot;abc&quot;</ETag><PartNumber>1</PartNumber></Part>
+              <Part><ETag><![CDATA["d<e>f"]]></ETag><PartNumber>2</PartNumber></Part>
+            </CompleteMultipartUpload>
+            """
+        let root = try XMLElement.parse(Array(xml.utf8))
+        #expect(root.localName == "CompleteMultipartUpload")
+        #expect(root.children("Part").map { $0.value("ETag") } == ["\"abc\"", "\"d<e>f\""])
+        #expect(root.children("Part").last?.value("PartNumber") == "2")
+    }
+
+    @Test func rejectsBrokenXML() {
+        for bad in ["<a><b></a>", "<a>", "", "<!DOCTYPE x><a/>", "<a>&bogus;</a>", "<a/><b/>"] {
+            #expect(throws: XMLElement.ParseError.self) { try XMLElement.parse(Array(bad.utf8)) }
+        }
+    }
+
+    @Test func writerEscapes() {
+        var w = XMLWriter()
+        w.element("Key", "a<b&\"c\"")
+        #expect(String(decoding: w.bytes, as: UTF8.self).hasSuffix("<Key>a&lt;b&amp;&quot;c&quot;</Key>"))
+    }
+}
