@@ -33,7 +33,9 @@ public final class SQLiteDatabase: Sendable {
         init(handle: OpaquePointer?) { self.handle = handle }
     }
 
-    public init(path: String) throws {
+    /// `durable`: every commit reaches stable storage (synchronous=FULL). Otherwise commits
+    /// survive a crash of the process but not necessarily a power loss (WAL, synchronous=NORMAL).
+    public init(path: String, durable: Bool = true) throws {
         self.path = path
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -44,9 +46,7 @@ public final class SQLiteDatabase: Sendable {
         }
         connection = Mutex(Connection(handle: handle))
         try execute("PRAGMA journal_mode=WAL")
-        // The catalog changes rarely (stream create/delete, tags), so FULL costs little and
-        // keeps every committed change across power loss, not only a process crash.
-        try execute("PRAGMA synchronous=FULL")
+        try execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
     }
 

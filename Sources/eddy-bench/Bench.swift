@@ -9,7 +9,15 @@ import NIOPosix
 struct EddyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eddy-bench",
-        abstract: "Benchmark Eddy's Kinesis core on loopback and print the figures.")
+        abstract: "Benchmark Eddy on loopback and print the figures.",
+        subcommands: [KinesisBench.self, S3Bench.self],
+        defaultSubcommand: KinesisBench.self)
+}
+
+struct KinesisBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kinesis",
+        abstract: "Start-to-ready, RSS, PutRecords throughput, PutRecord latency, GetRecords drain.")
 
     @Option(help: "The eddy binary to start (build it with -c release first).")
     var eddy: String = ".build/release/eddy"

@@ -48,12 +48,68 @@ final class HTTPConnection: Sendable {
         }.get()
     }
 
+    /// Any method; the body is collected in memory.
+    func request(method: HTTPMethod, path: String, body: ByteBuffer) async throws -> (Int, ByteBuffer) {
+        let handler = self.handler
+        let channel = self.channel
+        return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<(Int, ByteBuffer)> in
+            let promise = channel.eventLoop.makePromise(of: (Int, ByteBuffer).self)
+            handler.value.pending.append(promise)
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: "127.0.0.1")
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)), promise: nil)
+            if body.readableBytes > 0 { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// PUTs `count` copies of `chunk`, waiting for each write so the client holds one chunk.
+    func streamUpload(path: String, chunk: ByteBuffer, count: Int) async throws -> Int {
+        let handler = self.handler
+        let channel = self.channel
+        let promise = try await channel.eventLoop.submit { () -> EventLoopPromise<(Int, ByteBuffer)> in
+            let promise = channel.eventLoop.makePromise(of: (Int, ByteBuffer).self)
+            handler.value.pending.append(promise)
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: "127.0.0.1")
+            headers.add(name: "Content-Length", value: String(chunk.readableBytes * count))
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: path, headers: headers)), promise: nil)
+            return promise
+        }.get()
+        for _ in 0..<count {
+            try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
+        }
+        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        return try await promise.futureResult.get().0
+    }
+
+    /// GETs and counts the body without keeping it.
+    func streamDownload(path: String) async throws -> Int {
+        let handler = self.handler
+        let channel = self.channel
+        return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<(Int, ByteBuffer)> in
+            let promise = channel.eventLoop.makePromise(of: (Int, ByteBuffer).self)
+            handler.value.countOnly = true
+            handler.value.pending.append(promise)
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: "127.0.0.1")
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)), promise: nil)
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult
+        }.get().1.getInteger(at: 0, as: Int.self) ?? 0
+    }
+
     func close() async { try? await channel.close() }
 }
 
 final class ResponseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     var pending: [EventLoopPromise<(Int, ByteBuffer)>] = []
+    /// Count body bytes instead of keeping them (the answer's body is the count).
+    var countOnly = false
+    private var counted = 0
     private var status = 0
     private var body: ByteBuffer?
 
@@ -63,9 +119,18 @@ final class ResponseHandler: ChannelInboundHandler {
             status = Int(h.status.code)
             body = nil
         case .body(var b):
+            if countOnly { counted += b.readableBytes; return }
             if body == nil { body = b } else { body!.writeBuffer(&b) }
         case .end:
             let p = pending.removeFirst()
+            if countOnly {
+                var count = ByteBuffer()
+                count.writeInteger(counted)
+                countOnly = false
+                counted = 0
+                p.succeed((status, count))
+                return
+            }
             p.succeed((status, body ?? ByteBuffer()))
         }
     }

@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
                                  shardLimit: shardLimit),
             logger: Logger(label: "eddy.kinesis"))
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"))
-        let s3 = S3Service(store: try ObjectStore(root: root + "/s3"), syncWrites: fsync == .always,
+        let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
         let services: [any AWSService] = [kinesis, s3]
 

@@ -9,14 +9,17 @@ import Glibc
 public final class ObjectStore: Sendable {
     public let root: String
     let db: SQLiteDatabase
+    /// Flush directories and catalog commits to stable storage (`--fsync always`).
+    let durable: Bool
 
-    public init(root: String) throws {
+    public init(root: String, durable: Bool) throws {
         self.root = root
+        self.durable = durable
         try FileSystem.createDirectory(root + "/objects")
         // A crash mid-upload leaves only temporary files: they are dropped at start.
         FileSystem.remove(root + "/tmp")
         try FileSystem.createDirectory(root + "/tmp")
-        db = try SQLiteDatabase(path: root + "/catalog.sqlite")
+        db = try SQLiteDatabase(path: root + "/catalog.sqlite", durable: durable)
         try db.execute("""
             CREATE TABLE IF NOT EXISTS buckets (
                 name TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, created_ms INTEGER NOT NULL,
@@ -50,7 +53,7 @@ public final class ObjectStore: Sendable {
         if rename(temporary, root + "/" + name) != 0 {
             throw StorageError("rename \(temporary): \(String(cString: strerror(errno)))")
         }
-        FileSystem.syncDirectory(root + "/" + dir)
+        if durable { FileSystem.syncDirectory(root + "/" + dir) }
         return name
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import EddyWire
 #if canImport(Glibc)
 import Glibc
@@ -18,16 +19,17 @@ struct UploadedBody: Sendable {
 final class UploadSink: RequestBodySink {
     private let path: String
     private let fd: Int32
-    private var buffer: [UInt8] = []
-    private var size = 0
     private let maxSize: Int
-    private let md5 = DigestChecksum.md5()
-    private var checksums: [(ChecksumAlgorithm, RunningChecksum)] = []
+    private let sync: Bool
     private let expected: [ChecksumAlgorithm: String]
     private let expectedMD5: String?
     private var decoder: AWSChunkedDecoder?
     private var finished = false
-    private let sync: Bool
+    /// Bytes accepted so far (checked against the size limit on the event loop).
+    private var size = 0
+    /// Hashing and writing run on their own thread so they overlap with receiving: MD5 alone
+    /// runs at about the speed of loopback, so doing both on the event loop halves throughput.
+    private let worker: HashingWriter
 
     init(path: String, headers: Headers, maxSize: Int, sync: Bool) throws(AWSError) {
         self.path = path
@@ -42,15 +44,21 @@ final class UploadSink: RequestBodySink {
         var algorithms = Set(expected.keys)
         if let sdk = headers["x-amz-sdk-checksum-algorithm"].flatMap({ ChecksumAlgorithm(rawValue: $0.uppercased()) }) { algorithms.insert(sdk) }
         if let trailer = headers["x-amz-trailer"].flatMap(ChecksumAlgorithm.init(header:)) { algorithms.insert(trailer) }
-        checksums = algorithms.map { ($0, $0.makeHasher()) }
+        let length = Int(headers["x-amz-decoded-content-length"] ?? headers["Content-Length"] ?? "") ?? Int.max
+        worker = HashingWriter(fd: fd, algorithms: Array(algorithms), inline: length <= 1 << 20)
         let sha = headers["x-amz-content-sha256"] ?? ""
         if (headers["Content-Encoding"] ?? "").contains("aws-chunked") || sha.hasPrefix("STREAMING-") {
             decoder = AWSChunkedDecoder()
         }
-        buffer.reserveCapacity(1 << 20)
     }
 
-    deinit { if !finished { close(fd); unlink(path) } }
+    deinit {
+        if !finished {
+            worker.drain()
+            close(fd)
+            unlink(path)
+        }
+    }
 
     func write(_ chunk: UnsafeRawBufferPointer) throws(AWSError) {
         if decoder != nil {
@@ -72,48 +80,33 @@ final class UploadSink: RequestBodySink {
         if size > maxSize {
             throw S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", [("MaxSizeAllowed", String(maxSize))]).awsError
         }
-        md5.update(payload)
-        for (_, h) in checksums { h.update(payload) }
-        buffer.append(contentsOf: payload)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    private func flush() throws(AWSError) {
-        var done = 0
-        while done < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw S3Error.internalError("write failed: \(String(cString: strerror(errno)))").awsError
-            }
-            done += n
-        }
-        buffer.removeAll(keepingCapacity: true)
+        if let failure = worker.failure { throw S3Error.internalError(failure).awsError }
+        worker.submit(payload)
     }
 
     func finish() throws(AWSError) -> any Sendable {
         if let decoder, !decoder.complete {
             throw S3Error("IncompleteBody", "The request body terminated unexpectedly").awsError
         }
-        try flush()
+        let (md5, hashes) = worker.drain()
+        if let failure = worker.failure { throw S3Error.internalError(failure).awsError }
         // With --fsync always the object is on stable storage before it is acknowledged;
         // otherwise it is in the page cache, which a crash of Eddy does not lose.
         if sync && fdatasync(fd) != 0 { throw S3Error.internalError("fsync failed").awsError }
         close(fd)
         finished = true
-        let digest = md5.finish()
         if let expectedMD5 {
             guard let sent = try? Base64.decode(expectedMD5), sent.count == 16 else {
                 unlink(path)
                 throw S3Error("InvalidDigest", "The Content-MD5 you specified was invalid.").awsError
             }
-            if sent != digest {
+            if sent != md5 {
                 unlink(path)
                 throw S3Error("BadDigest", "The Content-MD5 you specified did not match what we received.").awsError
             }
         }
         var computed: [ChecksumAlgorithm: String] = [:]
-        for (algorithm, hasher) in checksums { computed[algorithm] = Base64.encode(hasher.finish()) }
+        for (algorithm, digest) in hashes { computed[algorithm] = Base64.encode(digest) }
         var sent = expected
         for (name, value) in decoder?.trailers ?? [] {
             if let a = ChecksumAlgorithm(header: name) { sent[a] = value }
@@ -122,14 +115,111 @@ final class UploadSink: RequestBodySink {
             unlink(path)
             throw S3Error("BadDigest", "The \(algorithm.rawValue) you specified did not match the calculated checksum.").awsError
         }
-        return UploadedBody(temporaryPath: path, size: size, md5: digest, checksums: computed)
+        return UploadedBody(temporaryPath: path, size: size, md5: md5, checksums: computed)
     }
 
     func abort() {
         guard !finished else { return }
         finished = true
+        worker.drain()
         close(fd)
         unlink(path)
+    }
+}
+
+/// Hashes and writes an upload's bytes in order on two threads of their own (MD5 and the
+/// page-cache copy each run at about loopback speed, so they go in parallel). At most
+/// `maxQueued` bytes wait; beyond that `submit` waits, slowing the sender instead of growing
+/// memory.
+final class HashingWriter: @unchecked Sendable {
+    // `outstanding` and `failed` are guarded by the mutex; each hasher is only touched by the
+    // hashing queue, and by `drain` once both queues are idle.
+    static let maxQueued = 8 << 20
+    private let fd: Int32
+    private let md5 = DigestChecksum.md5()
+    private let hashers: [(ChecksumAlgorithm, RunningChecksum)]
+    /// Bytes submitted and not yet done by both stages (each counts once per stage).
+    private var outstanding = 0
+    private var failed: String?
+    // Heap-allocated so their addresses are stable, as pthreads requires.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let hashing = DispatchQueue(label: "eddy.s3.hash")
+    private let writing = DispatchQueue(label: "eddy.s3.write")
+
+    /// Small bodies are hashed and written in place: handing them to threads costs more than it saves.
+    private let inline: Bool
+
+    init(fd: Int32, algorithms: [ChecksumAlgorithm], inline: Bool) {
+        self.fd = fd
+        self.inline = inline
+        hashers = algorithms.map { ($0, $0.makeHasher()) }
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        pthread_cond_destroy(condition)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    var failure: String? {
+        pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
+        return failed
+    }
+
+    func submit(_ bytes: UnsafeRawBufferPointer) {
+        if inline {
+            md5.update(bytes)
+            for (_, h) in hashers { h.update(bytes) }
+            done(0, error: Self.write(fd, bytes))
+            return
+        }
+        let chunk = [UInt8](bytes)
+        pthread_mutex_lock(mutex)
+        while outstanding > 2 * Self.maxQueued { pthread_cond_wait(condition, mutex) }
+        outstanding += 2 * chunk.count
+        pthread_mutex_unlock(mutex)
+        hashing.async {
+            chunk.withUnsafeBytes { raw in
+                self.md5.update(raw)
+                for (_, h) in self.hashers { h.update(raw) }
+            }
+            self.done(chunk.count, error: nil)
+        }
+        writing.async {
+            let error = chunk.withUnsafeBytes { Self.write(self.fd, $0) }
+            self.done(chunk.count, error: error)
+        }
+    }
+
+    static func write(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> String? {
+        var written = 0
+        while written < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+            if n < 0 && errno != EINTR { return "write failed: \(String(cString: strerror(errno)))" }
+            if n > 0 { written += n }
+        }
+        return nil
+    }
+
+    private func done(_ count: Int, error: String?) {
+        pthread_mutex_lock(mutex)
+        outstanding -= count
+        if let error, failed == nil { failed = error }
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Waits until every submitted byte is hashed and written; returns the digests.
+    @discardableResult
+    func drain() -> (md5: [UInt8], checksums: [(ChecksumAlgorithm, [UInt8])]) {
+        pthread_mutex_lock(mutex)
+        while outstanding > 0 { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+        return (md5.finish(), hashers.map { ($0.0, $0.1.finish()) })
     }
 }
 
