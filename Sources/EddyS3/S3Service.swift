@@ -31,12 +31,12 @@ public final class S3Service: AWSService {
     }
 
     /// PutObject and UploadPart bodies stream to a temporary file; everything else is small.
+    /// (The bucket is checked when the request is handled; a refused upload's file is removed.)
     public func bodySink(for head: RequestHead) -> (any RequestBodySink)? {
         guard head.method == "PUT" else { return nil }
         let address = S3Address(path: head.path, query: head.query, host: head.headers["Host"])
-        guard let bucket = address.bucket, address.key != nil, head.headers["x-amz-copy-source"] == nil,
-              address.query["tagging"] == nil, address.query["acl"] == nil,
-              (try? store.bucket(bucket)) ?? nil != nil else { return nil }
+        guard address.bucket != nil, address.key != nil, head.headers["x-amz-copy-source"] == nil,
+              address.query["tagging"] == nil, address.query["acl"] == nil else { return nil }
         return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites)
     }
 

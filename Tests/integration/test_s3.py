@@ -315,3 +315,22 @@ def test_cli_s3_commands(server, tmp_path):
     aws("s3", "rm", "--recursive", "s3://cli-bucket/")
     aws("s3", "rb", "s3://cli-bucket")
     assert "cli-bucket" not in aws("s3", "ls")
+
+
+def test_s3api_errors_and_virtual_hosts(server):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+    r = subprocess.run(["aws", "--endpoint-url", server.endpoint, "s3api", "put-object", "--bucket", "no-such-bucket",
+                        "--key", "k", "--body", __file__], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "NoSuchBucket" in r.stderr
+    status, body = raw(server, "PUT", "/vhost-bucket", b"")
+    assert status == 200
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("PUT", "/via-host.txt", body=b"virtual", headers={"Host": f"vhost-bucket.localhost:{server.port}"})
+    assert conn.getresponse().status == 200
+    conn.close()
+    status, body = raw(server, "GET", "/vhost-bucket/via-host.txt")
+    assert status == 200 and body == b"virtual"
+    status, body = raw(server, "GET", "/vhost-bucket/via-host.txt?acl")
+    assert status == 501 and b"<Code>NotImplemented</Code>" in body
+    status, body = raw(server, "POST", "/vhost-bucket/via-host.txt")
+    assert status == 405 and b"MethodNotAllowed" in body
