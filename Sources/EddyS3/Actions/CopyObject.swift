@@ -36,26 +36,32 @@ enum CopySource {
     /// Copies `length` bytes at `offset` of a stored file into a new temporary file, hashing them.
     static func copy(_ c: S3Context, _ file: String, offset: Int, length: Int,
                      checksum: ChecksumAlgorithm? = nil) throws(S3Error) -> UploadedBody {
-        let input = open(c.store.path(file), O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw S3Error.internalError("source file missing") }
-        defer { close(input) }
-        let sink: UploadSink
+        try StoredFiles.upload(c, [(file, offset, length)], checksum: checksum)
+    }
+}
+
+/// Builds a new upload from ranges of stored files (CopyObject, UploadPartCopy, completing a
+/// multipart upload), hashed on the way like any other upload.
+enum StoredFiles {
+    static func upload(_ c: S3Context, _ ranges: [(file: String, offset: Int, length: Int)],
+                       checksum: ChecksumAlgorithm?) throws(S3Error) -> UploadedBody {
         var headers = Headers()
         if let checksum { headers.add("x-amz-sdk-checksum-algorithm", checksum.rawValue) }
+        let sink: UploadSink
         do { sink = try UploadSink(path: c.store.temporaryPath(), headers: headers, maxSize: Int.max, sync: c.service.syncWrites) }
         catch { throw S3Error(error) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var done = 0
-        while done < length {
-            let n = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, min($0.count, length - done), off_t(offset + done)) }
-            guard n > 0 else { sink.abort(); throw S3Error.internalError("short read copying \(file)") }
-            do throws(AWSError) {
-                try sink.write(buffer, count: n)
-            } catch {
-                sink.abort()
-                throw S3Error(error)
+        for range in ranges {
+            let input = open(c.store.path(range.file), O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { sink.abort(); throw S3Error.internalError("stored file \(range.file) is missing") }
+            defer { close(input) }
+            var done = 0
+            while done < range.length {
+                let n = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, min($0.count, range.length - done), off_t(range.offset + done)) }
+                guard n > 0 else { sink.abort(); throw S3Error.internalError("short read from \(range.file)") }
+                do throws(AWSError) { try sink.write(buffer, count: n) } catch { sink.abort(); throw S3Error(error) }
+                done += n
             }
-            done += n
         }
         do throws(AWSError) {
             guard let body = try sink.finish() as? UploadedBody else { throw S3Error.internalError("copy").awsError }

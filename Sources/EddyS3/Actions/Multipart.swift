@@ -198,33 +198,7 @@ enum CompleteMultipartUpload {
 
     /// Writes the parts one after another into a new temporary file.
     static func concatenate(_ c: S3Context, _ parts: [ObjectStore.Part], fullObject: ChecksumAlgorithm?) throws(S3Error) -> UploadedBody {
-        var headers = Headers()
-        if let fullObject { headers.add("x-amz-sdk-checksum-algorithm", fullObject.rawValue) }
-        let sink: UploadSink
-        do { sink = try UploadSink(path: c.store.temporaryPath(), headers: headers, maxSize: Int.max, sync: c.service.syncWrites) }
-        catch { throw S3Error(error) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        for part in parts {
-            let input = open(c.store.path(part.file), O_RDONLY | O_CLOEXEC)
-            guard input >= 0 else { sink.abort(); throw S3Error.internalError("part file missing") }
-            defer { close(input) }
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                if n <= 0 { break }
-                do throws(AWSError) {
-                    try sink.write(buffer, count: n)
-                } catch {
-                    sink.abort()
-                    throw S3Error(error)
-                }
-            }
-        }
-        do throws(AWSError) {
-            guard let body = try sink.finish() as? UploadedBody else { throw S3Error.internalError("complete").awsError }
-            return body
-        } catch {
-            throw S3Error(error)
-        }
+        try StoredFiles.upload(c, parts.map { ($0.file, 0, $0.size) }, checksum: fullObject)
     }
 }
 
