@@ -9,6 +9,7 @@ public final class KinesisService: AWSService {
     public let targetPrefix: String? = "Kinesis_20131202"
     public let store: StreamStore
     let validator: ShapeValidator
+    let transcoder: ShapeTranscoder
     let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -27,7 +28,9 @@ public final class KinesisService: AWSService {
         self.store = store
         self.logger = logger
         self.clock = clock
-        validator = ShapeValidator(model: try ServiceModel(json: KinesisServiceModel.json))
+        let model = try ServiceModel(json: KinesisServiceModel.json)
+        validator = ShapeValidator(model: model)
+        transcoder = ShapeTranscoder(model: model)
     }
 
     public var healthState: String { "running" }
@@ -36,29 +39,38 @@ public final class KinesisService: AWSService {
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         let requestId = request.context.requestId
-        do {
-            let body = try respond(request)
-            return AWSJSONProtocol.response(body, requestId: requestId)
+        let cbor = request.headers["Content-Type"]?.hasPrefix(Self.cborContentType) ?? false
+        do throws(KinesisError) {
+            let body = try respond(request, cbor: cbor)
+            guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
+            let operation = AWSJSONProtocol.operation(target: request.headers["X-Amz-Target"], prefix: "Kinesis_20131202") ?? ""
+            do {
+                return AWSJSONProtocol.response(try transcoder.cbor(json: body, operation: operation),
+                                                contentType: Self.cborContentType, requestId: requestId)
+            } catch {
+                throw KinesisError.internalFailure("Could not encode the answer in CBOR: \(error)")
+            }
         } catch {
-            return AWSJSONProtocol.errorResponse(error.awsError, requestId: requestId)
+            guard cbor else { return AWSJSONProtocol.errorResponse(error.awsError, requestId: requestId) }
+            var response = AWSJSONProtocol.errorResponse(error.awsError, contentType: Self.cborContentType, requestId: requestId)
+            response.body = ShapeTranscoder.error(error.awsError)
+            return response
         }
     }
 
+    /// The Java SDK v2's default protocol for Kinesis.
+    static let cborContentType = "application/x-amz-cbor-1.1"
+
     /// The operation's JSON answer, or the error to send.
-    func respond(_ request: ServiceRequest) throws(KinesisError) -> [UInt8] {
+    func respond(_ request: ServiceRequest, cbor: Bool = false) throws(KinesisError) -> [UInt8] {
         let target = request.headers["X-Amz-Target"]
         guard let operation = AWSJSONProtocol.operation(target: target, prefix: "Kinesis_20131202"),
               validator.model.operations[operation] != nil else {
             throw .wire(.unknownOperation(target))
         }
-        if let type = request.headers["Content-Type"], type.contains("cbor") {
-            throw .wire(AWSError(code: "NotImplemented",
-                                 message: "Eddy does not accept CBOR (\(type)) for Kinesis yet; use application/x-amz-json-1.1 (Java SDK: -Daws.cborEnabled=false).",
-                                 status: 501))
-        }
         let input: JSONObject
         do {
-            input = try AWSJSONProtocol.parseBody(request.body)
+            input = cbor ? try Self.parseCBOR(request.body) : try AWSJSONProtocol.parseBody(request.body)
             try validator.validate(input, operation: operation)
         } catch {
             throw .wire(error)
@@ -67,6 +79,14 @@ public final class KinesisService: AWSService {
         let context = ActionContext(store: store, request: request.context, input: input, now: clock(),
                                     iteratorKey: store.iteratorKey)
         return try action.perform(context)
+    }
+
+    static func parseCBOR(_ body: [UInt8]) throws(AWSError) -> JSONObject {
+        if body.isEmpty { return JSONObject() }
+        let value: JSONValue
+        do { value = try CBOR.decode(body) } catch { throw AWSError.serialization(error.description) }
+        guard case .object(let object) = value else { throw AWSError.serialization("Start of structure or map expected") }
+        return object
     }
 
     /// Runs retention, deferred deletions and interval fsync until the task is cancelled.

@@ -177,3 +177,30 @@ def test_bad_input_fixtures(server, kinesis):
         assert status == 400, name
         assert json.loads(answer)["__type"] == error_type, (name, answer)
     assert kinesis.list_streams()["StreamNames"] == []
+
+
+def test_cbor_protocol_as_the_java_sdk_speaks_it(server, kinesis):
+    import cbor2
+
+    def call(op, obj):
+        status, headers, body = kinesis_call(server, op, cbor2.dumps(obj), content_type="application/x-amz-cbor-1.1")
+        assert headers.get("Content-Type") == "application/x-amz-cbor-1.1"
+        return status, cbor2.loads(body)
+
+    status, _ = call("CreateStream", {"StreamName": "cb", "ShardCount": 1})
+    assert status == 200
+    kinesis.get_waiter("stream_exists").wait(StreamName="cb", WaiterConfig={"Delay": 0.1, "MaxAttempts": 50})
+    status, put = call("PutRecord", {"StreamName": "cb", "PartitionKey": "k", "Data": b"\x00bin\xff"})
+    assert status == 200 and len(put["SequenceNumber"]) == 56
+    start = cbor2.CBORTag(1, int((time.time() - 60) * 1000))  # epoch millis in tag 1, as the Java SDK sends
+    status, it = call("GetShardIterator", {"StreamName": "cb", "ShardId": "shardId-000000000000",
+                                          "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": start})
+    status, got = call("GetRecords", {"ShardIterator": it["ShardIterator"]})
+    record = got["Records"][0]
+    assert record["Data"] == b"\x00bin\xff"
+    assert isinstance(record["ApproximateArrivalTimestamp"], int)
+    assert abs(record["ApproximateArrivalTimestamp"] / 1000 - time.time()) < 120
+    status, err = call("DescribeStream", {"StreamName": "missing"})
+    assert status == 400 and err["__type"] == "ResourceNotFoundException"
+    status, err = kinesis_call(server, "ListStreams", b"\xff\x00", content_type="application/x-amz-cbor-1.1")[:2]
+    assert status == 400
