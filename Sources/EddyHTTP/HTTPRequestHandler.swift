@@ -2,6 +2,9 @@ import EddyWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads one request at a time: the head picks the route; the body is buffered (up to a limit)
 /// or, when the service asks for it, streamed into the service's sink; then the dispatcher
@@ -23,10 +26,13 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maxBodyBytes: Int
     private var state = State.idle
     private var inFlight = 0
+    /// HTTP/2 stream channels cannot send file regions: files are read into memory there.
+    private let fileRegions: Bool
 
-    init(dispatcher: RequestDispatcher, maxBodyBytes: Int) {
+    init(dispatcher: RequestDispatcher, maxBodyBytes: Int, fileRegions: Bool = true) {
         self.dispatcher = dispatcher
         self.maxBodyBytes = maxBodyBytes
+        self.fileRegions = fileRegions
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -138,6 +144,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if let file = response.file, !fileRegions {
+            var response = response
+            response.file = nil
+            response.body = Self.read(file)
+            if response.body.count != file.length {
+                context.close(promise: nil)
+                return
+            }
+            return write(response, for: request, context: context, forceClose: forceClose)
+        }
         if let file = response.file {
             let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
             if request.method != .HEAD, file.length > 0 {
@@ -159,6 +175,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    static func read(_ file: FileBody) -> [UInt8] {
+        defer { Glibc.close(file.descriptor) }
+        var bytes = [UInt8](repeating: 0, count: file.length)
+        var done = 0
+        while done < file.length {
+            let n = bytes.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress! + done, file.length - done, off_t(file.offset + done)) }
+            if n <= 0 { break }
+            done += n
+        }
+        return Array(bytes[0..<done])
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

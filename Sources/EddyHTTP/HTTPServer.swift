@@ -2,10 +2,12 @@ import EddyWire
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import Synchronization
 
-/// The one port every service is served on (HTTP/1.1 with keep-alive and pipelining).
+/// The one port every service is served on: HTTP/1.1 (keep-alive, pipelining) and HTTP/2 with
+/// prior knowledge (h2c), told apart by the first bytes of each connection.
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -51,8 +53,26 @@ public final class HTTPServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: idle))
-                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                    try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBody))
+                    try sync.addHandler(ProtocolSniffer(
+                        http1: { channel in
+                            let sync = channel.pipeline.syncOperations
+                            try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                            try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBody))
+                        },
+                        http2: { channel in
+                            let sync = channel.pipeline.syncOperations
+                            try sync.addHandler(IdleCloser())
+                            _ = try sync.configureHTTP2Pipeline(
+                                mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
+                            ) { stream in
+                                stream.eventLoop.makeCompletedFuture {
+                                    let sync = stream.pipeline.syncOperations
+                                    try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                                    try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBody,
+                                                                           fileRegions: false))
+                                }
+                            }
+                        }))
                 }
             }
         return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()

@@ -204,3 +204,24 @@ def test_cbor_protocol_as_the_java_sdk_speaks_it(server, kinesis):
     assert status == 400 and err["__type"] == "ResourceNotFoundException"
     status, err = kinesis_call(server, "ListStreams", b"\xff\x00", content_type="application/x-amz-cbor-1.1")[:2]
     assert status == 400
+
+
+def test_http2_prior_knowledge_on_the_same_port(server, kinesis):
+    import httpx
+
+    kinesis.create_stream(StreamName="h2", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="h2", WaiterConfig={"Delay": 0.1, "MaxAttempts": 50})
+    with httpx.Client(http1=False, http2=True, timeout=10) as c:
+        def call(op, body):
+            r = c.post(server.endpoint + "/", content=json.dumps(body).encode(),
+                       headers={"X-Amz-Target": f"Kinesis_20131202.{op}", "Content-Type": "application/x-amz-json-1.1"})
+            assert r.http_version == "HTTP/2"
+            return r.status_code, r.json()
+        # Several requests multiplexed on one connection.
+        for i in range(5):
+            status, put = call("PutRecord", {"StreamName": "h2", "PartitionKey": f"k{i}", "Data": "aDI="})
+            assert status == 200
+        status, err = call("DescribeStream", {"StreamName": "nope"})
+        assert status == 400 and err["__type"] == "ResourceNotFoundException"
+    # HTTP/1.1 clients keep working on the same port.
+    assert kinesis_call(server, "ListStreams", {})[0] == 200

@@ -1,0 +1,66 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+
+/// The first handler of every connection: HTTP/2 with prior knowledge (h2c, what the Java SDK's
+/// async client sends on an http:// endpoint) starts with a fixed preface; anything else is
+/// HTTP/1.1. Once it knows, it installs that protocol's handlers, passes on what it read and
+/// removes itself, so one port serves both.
+final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+
+    private let http1: @Sendable (Channel) throws -> Void
+    private let http2: @Sendable (Channel) throws -> Void
+    private var buffered: ByteBuffer?
+
+    init(http1: @escaping @Sendable (Channel) throws -> Void, http2: @escaping @Sendable (Channel) throws -> Void) {
+        self.http1 = http1
+        self.http2 = http2
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if buffered == nil { buffered = incoming } else { buffered!.writeBuffer(&incoming) }
+        let bytes = buffered!.readableBytesView
+        let n = min(bytes.count, Self.preface.count)
+        let isHTTP2: Bool
+        if !bytes.prefix(n).elementsEqual(Self.preface.prefix(n)) {
+            isHTTP2 = false
+        } else if bytes.count >= Self.preface.count {
+            isHTTP2 = true
+        } else {
+            return  // a prefix of the preface: wait for more
+        }
+        do {
+            try (isHTTP2 ? http2 : http1)(context.channel)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        let data = buffered!
+        buffered = nil
+        context.fireChannelRead(wrapInboundOut(data))
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        buffered = nil
+        context.fireChannelInactive()
+    }
+}
+
+/// Closes an idle HTTP/2 connection (HTTP/1.1 connections are closed by the request handler).
+final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
