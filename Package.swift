@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
 
         // Pure, I/O-free wire layer: JSON, AWS errors, service models and validation, request context.
-        .target(name: "EddyWire", dependencies: ["CCrypto"]),
+        .target(name: "EddyWire", dependencies: ["CCrypto", "CZlib"]),
         // Durable storage: segmented CRC-checked shard logs and the SQLite catalog.
         .target(name: "EddyStorage", dependencies: ["CZlib", "CSQLite3"]),
         // Kinesis Data Streams: one action per operation on top of the wire layer and storage.

@@ -26,6 +26,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maxBodyBytes: Int
     private var state = State.idle
     private var inFlight = 0
+    /// The producer of a streamed response, cancelled when the client goes away.
+    private var streamTask: Task<Void, Never>?
     /// HTTP/2 stream channels cannot send file regions: files are read into memory there.
     private let fileRegions: Bool
 
@@ -137,6 +139,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ response: ServiceResponse, for request: HTTPRequestHead, context: ChannelHandlerContext,
                        forceClose: Bool = false) {
+        if let stream = response.stream {
+            writeStream(response, stream, for: request, context: context)
+            return
+        }
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.contentLength))
@@ -177,6 +183,37 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Writes the head now and the body as the producer makes it; the connection counts as busy
+    /// (no idle close) until the producer is done.
+    private func writeStream(_ response: ServiceResponse, _ stream: ResponseStream, for request: HTTPRequestHead,
+                             context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        let status = HTTPResponseStatus(statusCode: response.status)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        inFlight += 1
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let keepAlive = request.isKeepAlive
+        let writer = ResponseStreamWriter { bytes in
+            try await loop.flatSubmit { () -> EventLoopFuture<Void> in
+                let (handler, context) = bound.value
+                var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+                buffer.writeBytes(bytes)
+                return context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))))
+            }.get()
+        }
+        streamTask = Task {
+            await stream.produce(writer)
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.inFlight -= 1
+                let done = context.writeAndFlush(handler.wrapOutboundOut(.end(nil)))
+                if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+            }
+        }
+    }
+
     static func read(_ file: FileBody) -> [UInt8] {
         defer { Glibc.close(file.descriptor) }
         var bytes = [UInt8](repeating: 0, count: file.length)
@@ -198,6 +235,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        streamTask?.cancel()
+        streamTask = nil
         if case .streaming(_, _, let sink, _) = state { sink.abort() }
         state = .idle
         context.fireChannelInactive()

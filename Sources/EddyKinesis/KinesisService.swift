@@ -10,6 +10,8 @@ public final class KinesisService: AWSService {
     public let store: StreamStore
     let validator: ShapeValidator
     let transcoder: ShapeTranscoder
+    let subscriptions = SubscriptionRegistry()
+    let subscriptionSettings: SubscribeToShard.Settings
     let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -20,12 +22,16 @@ public final class KinesisService: AWSService {
             TagResource.self, UntagResource.self, ListTagsForResource.self,
             IncreaseStreamRetentionPeriod.self, DecreaseStreamRetentionPeriod.self, DescribeLimits.self,
             PutRecord.self, PutRecords.self, GetShardIterator.self, GetRecords.self, SplitShard.self, MergeShards.self,
+            RegisterStreamConsumer.self, DescribeStreamConsumer.self, ListStreamConsumers.self, DeregisterStreamConsumer.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
 
-    public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+    /// `subscriptionSeconds`: how long a SubscribeToShard stream lasts (AWS: 300).
+    public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis,
+                subscriptionSeconds: Int = 300) throws {
         self.store = store
+        subscriptionSettings = SubscribeToShard.Settings(lifetime: .seconds(subscriptionSeconds))
         self.logger = logger
         self.clock = clock
         let model = try ServiceModel(json: KinesisServiceModel.json)
@@ -41,6 +47,10 @@ public final class KinesisService: AWSService {
         let requestId = request.context.requestId
         let cbor = request.headers["Content-Type"]?.hasPrefix(Self.cborContentType) ?? false
         do throws(KinesisError) {
+            if request.headers["X-Amz-Target"] == "Kinesis_20131202.SubscribeToShard" {
+                return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
+                                                  registry: subscriptions, settings: subscriptionSettings, clock: clock)
+            }
             let body = try respond(request, cbor: cbor)
             guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
             let operation = AWSJSONProtocol.operation(target: request.headers["X-Amz-Target"], prefix: "Kinesis_20131202") ?? ""
@@ -68,6 +78,15 @@ public final class KinesisService: AWSService {
               validator.model.operations[operation] != nil else {
             throw .wire(.unknownOperation(target))
         }
+        guard let action = Self.actions[operation] else {
+            _ = try context(request, operation: operation, cbor: cbor)
+            throw .notImplemented(operation: operation)
+        }
+        return try action.perform(try context(request, operation: operation, cbor: cbor))
+    }
+
+    /// The request's input, checked against the model, with what an action needs.
+    func context(_ request: ServiceRequest, operation: String, cbor: Bool) throws(KinesisError) -> ActionContext {
         let input: JSONObject
         do {
             input = cbor ? try Self.parseCBOR(request.body) : try AWSJSONProtocol.parseBody(request.body)
@@ -75,10 +94,7 @@ public final class KinesisService: AWSService {
         } catch {
             throw .wire(error)
         }
-        guard let action = Self.actions[operation] else { throw .notImplemented(operation: operation) }
-        let context = ActionContext(store: store, request: request.context, input: input, now: clock(),
-                                    iteratorKey: store.iteratorKey)
-        return try action.perform(context)
+        return ActionContext(store: store, request: request.context, input: input, now: clock(), iteratorKey: store.iteratorKey)
     }
 
     static func parseCBOR(_ body: [UInt8]) throws(AWSError) -> JSONObject {

@@ -66,6 +66,8 @@ public final class ShardLog: Sendable {
 
     public let directory: String
     public let configuration: LogConfiguration
+    /// Signalled after every append (and when the log is sealed).
+    public let appended = AppendSignal()
     private let state: Mutex<State>
 
     struct State {
@@ -140,6 +142,7 @@ public final class ShardLog: Sendable {
             return (first, arrival, configuration.fsync == .always ? segment.file : nil)
         }
         if let toSync { try toSync.sync() }
+        appended.notify()
         return (first, arrival)
     }
 
@@ -338,7 +341,8 @@ public final class ShardLog: Sendable {
 
     /// Refuses further appends and returns the sequence counter after the last record.
     public func seal() -> UInt64 {
-        state.withLock { state in
+        defer { appended.notify() }
+        return state.withLock { state in
             state.sealed = true
             return state.nextSequence
         }

@@ -1,10 +1,14 @@
-/// DeleteStream: the stream goes DELETING, then away. Consumers (enhanced fan-out) do not
-/// exist yet, so EnforceConsumerDeletion has nothing to refuse.
+/// DeleteStream: the stream goes DELETING, then away. A stream with registered consumers is
+/// refused unless EnforceConsumerDeletion is set.
 enum DeleteStream: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {
         let key = try c.streamKey()
         try c.store.update(key, now: c.now, { (s: inout Stream, status: StreamStatus) throws(KinesisError) in
             if status == .DELETING { return }
+            let live = s.consumers.filter { !$0.isGone(now: c.now, timing: c.timing) }
+            if !live.isEmpty && c.input["EnforceConsumerDeletion"]?.bool != true {
+                throw KinesisError.resourceInUse("Stream \(key.name) under account \(key.account) has registered consumers. Set EnforceConsumerDeletion to true to delete it with its consumers.")
+            }
             s.storedStatus = .DELETING
             s.statusChangedMillis = c.now
         }, persist: c.store.setStatus)

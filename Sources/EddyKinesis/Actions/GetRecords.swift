@@ -34,15 +34,7 @@ enum GetRecords: KinesisAction {
         let result: ShardLog.ReadResult
         do {
             result = try shard.log.read(from: iterator.position, maxRecords: limit, maxBytes: maxBytes) { record in
-                w.beginObject()
-                w.key("SequenceNumber")
-                let sequence = stream.sequenceNumber(shard: shard.index, counter: record.sequence, arrival: record.arrivalMillis)
-                w.stringOfSafeASCII { sequence.write(into: &$0) }
-                w.key("ApproximateArrivalTimestamp"); w.timestamp(millis: record.arrivalMillis)
-                w.key("Data"); w.base64(record.data)
-                w.key("PartitionKey"); w.string(String(decoding: record.partitionKey, as: UTF8.self))
-                if stream.encryptionType != "NONE" { w.key("EncryptionType"); w.string(stream.encryptionType) }
-                w.endObject()
+                w.record(record, of: stream, shard: shard)
                 lastArrival = record.arrivalMillis
             }
         } catch {
@@ -52,17 +44,7 @@ enum GetRecords: KinesisAction {
         let caughtUp = result.nextSequence >= shard.log.bounds.next
         if let end = shard.endCounter, result.nextSequence >= end {
             // The end of a closed shard: no next iterator; the children say where to go on.
-            w.key("ChildShards"); w.beginArray()
-            for child in stream.shards where child.parent == shard.index || child.adjacentParent == shard.index {
-                w.beginObject()
-                w.member("ShardId", child.id)
-                w.key("ParentShards"); w.beginArray()
-                for p in [child.parent, child.adjacentParent].compactMap({ $0 }) { w.string(ShardId.format(p)) }
-                w.endArray()
-                w.hashKeyRange(child.hashRange)
-                w.endObject()
-            }
-            w.endArray()
+            w.childShards(of: shard, in: stream)
         } else {
             var next = iterator
             next.position = result.nextSequence
@@ -72,5 +54,34 @@ enum GetRecords: KinesisAction {
         w.key("MillisBehindLatest"); w.int(caughtUp ? 0 : Int(max(0, c.now - lastArrival)))
         w.endObject()
         return w.bytes
+    }
+}
+
+extension JSONWriter {
+    /// A record as GetRecords and SubscribeToShard events carry it.
+    mutating func record(_ record: RecordView, of stream: Stream, shard: Shard) {
+        beginObject()
+        key("SequenceNumber")
+        let sequence = stream.sequenceNumber(shard: shard.index, counter: record.sequence, arrival: record.arrivalMillis)
+        stringOfSafeASCII { sequence.write(into: &$0) }
+        key("ApproximateArrivalTimestamp"); timestamp(millis: record.arrivalMillis)
+        key("Data"); base64(record.data)
+        key("PartitionKey"); string(String(decoding: record.partitionKey, as: UTF8.self))
+        if stream.encryptionType != "NONE" { key("EncryptionType"); string(stream.encryptionType) }
+        endObject()
+    }
+
+    mutating func childShards(of shard: Shard, in stream: Stream) {
+        key("ChildShards"); beginArray()
+        for child in stream.shards where child.parent == shard.index || child.adjacentParent == shard.index {
+            beginObject()
+            member("ShardId", child.id)
+            key("ParentShards"); beginArray()
+            for p in [child.parent, child.adjacentParent].compactMap({ $0 }) { string(ShardId.format(p)) }
+            endArray()
+            hashKeyRange(child.hashRange)
+            endObject()
+        }
+        endArray()
     }
 }

@@ -53,6 +53,26 @@ public struct Shard: Sendable {
     public var isOpen: Bool { endCounter == nil }
 }
 
+/// An enhanced fan-out consumer registered on a stream.
+public struct Consumer: Sendable, Equatable {
+    public var name: String
+    public var createdMillis: Int64
+    /// CREATING or DELETING as last entered; `status(now:timing:)` derives the current one.
+    public var storedStatus: StreamStatus
+    public var statusChangedMillis: Int64
+
+    public func arn(of stream: StreamKey) -> String { "\(stream.arn)/consumer/\(name):\(createdMillis / 1000)" }
+
+    public func status(now: Int64, timing: StreamTiming) -> StreamStatus {
+        storedStatus == .CREATING && now >= statusChangedMillis + timing.createMillis ? .ACTIVE : storedStatus
+    }
+
+    /// Gone once a deregistration has run its course.
+    public func isGone(now: Int64, timing: StreamTiming) -> Bool {
+        storedStatus == .DELETING && now >= statusChangedMillis + timing.deleteMillis
+    }
+}
+
 public struct Tag: Sendable, Equatable {
     public var key: String
     public var value: String
@@ -74,6 +94,7 @@ public struct Stream: Sendable {
     public var maxRecordSizeKiB: Int
     public var tags: [Tag]
     public var shards: [Shard]
+    public var consumers: [Consumer] = []
 
     public var name: String { key.name }
     public var arn: String { key.arn }

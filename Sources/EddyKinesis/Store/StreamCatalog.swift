@@ -25,6 +25,10 @@ struct StreamCatalog: Sendable {
                 start_hash TEXT NOT NULL, end_hash TEXT NOT NULL,
                 start_counter INTEGER NOT NULL, end_counter INTEGER, created_ms INTEGER NOT NULL, closed_ms INTEGER,
                 PRIMARY KEY (stream_id, idx));
+            CREATE TABLE IF NOT EXISTS consumers (
+                stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, created_ms INTEGER NOT NULL, status TEXT NOT NULL, status_changed_ms INTEGER NOT NULL,
+                PRIMARY KEY (stream_id, name));
             CREATE TABLE IF NOT EXISTS tags (
                 stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
                 position INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
@@ -58,6 +62,7 @@ struct StreamCatalog: Sendable {
         var maxRecordKiB: Int
         var tags: [Tag]
         var shards: [StoredShard]
+        var consumers: [Consumer] = []
     }
 
     struct StoredShard {
@@ -85,6 +90,11 @@ struct StreamCatalog: Sendable {
                 retentionHours: Int(r[9].int!), encryptionType: r[10].text ?? "NONE", keyId: r[11].text,
                 metrics: (r[12].text ?? "").split(separator: ",").map(String.init), maxRecordKiB: Int(r[13].int ?? 1024),
                 tags: [], shards: [])
+        }
+        for r in try db.query("SELECT stream_id, name, created_ms, status, status_changed_ms FROM consumers ORDER BY stream_id, created_ms") {
+            streams[r[0].int!]?.consumers.append(Consumer(name: r[1].text!, createdMillis: r[2].int!,
+                                                          storedStatus: StreamStatus(rawValue: r[3].text!) ?? .ACTIVE,
+                                                          statusChangedMillis: r[4].int!))
         }
         for r in try db.query("SELECT stream_id, key, value FROM tags ORDER BY stream_id, position") {
             streams[r[0].int!]?.tags.append(Tag(key: r[1].text!, value: r[2].text!))
@@ -142,6 +152,17 @@ struct StreamCatalog: Sendable {
         try db.transaction { tx in try Self.writeTags(tx, stream: stream, tags) }
     }
 
+    func setConsumers(stream: Int64, _ consumers: [Consumer]) throws {
+        try db.transaction { tx in
+            try tx.query("DELETE FROM consumers WHERE stream_id = ?", [.integer(stream)])
+            for c in consumers {
+                try tx.query("INSERT INTO consumers (stream_id, name, created_ms, status, status_changed_ms) VALUES (?, ?, ?, ?, ?)",
+                             [.integer(stream), .text(c.name), .integer(c.createdMillis), .text(c.storedStatus.rawValue),
+                              .integer(c.statusChangedMillis)])
+            }
+        }
+    }
+
     func setStatus(stream: Int64, _ status: StreamStatus, at millis: Int64) throws {
         try db.query("UPDATE streams SET status = ?, status_changed_ms = ? WHERE id = ?",
                      [.text(status.rawValue), .integer(millis), .integer(stream)])
@@ -170,6 +191,6 @@ struct StreamCatalog: Sendable {
     }
 
     func deleteAll() throws {
-        try db.execute("DELETE FROM tags; DELETE FROM shards; DELETE FROM streams;")
+        try db.execute("DELETE FROM consumers; DELETE FROM tags; DELETE FROM shards; DELETE FROM streams;")
     }
 }

@@ -60,7 +60,7 @@ public final class StreamStore: Sendable {
                 id: stored.id, key: stored.key, token: stored.token, mode: stored.mode, storedStatus: stored.status,
                 statusChangedMillis: stored.statusChanged, createdMillis: stored.created, retentionHours: stored.retentionHours,
                 encryptionType: stored.encryptionType, keyId: stored.keyId, shardLevelMetrics: stored.metrics,
-                maxRecordSizeKiB: stored.maxRecordKiB, tags: stored.tags, shards: shards)
+                maxRecordSizeKiB: stored.maxRecordKiB, tags: stored.tags, shards: shards, consumers: stored.consumers)
         }
         streams = Mutex(loaded)
     }
@@ -228,6 +228,7 @@ public final class StreamStore: Sendable {
     }
 
     public func setTags(_ stream: Stream) throws { try catalog.setTags(stream: stream.id, stream.tags) }
+    public func setConsumers(_ stream: Stream) throws { try catalog.setConsumers(stream: stream.id, stream.consumers) }
     public func setRetention(_ stream: Stream) throws { try catalog.setRetention(stream: stream.id, hours: stream.retentionHours) }
     public func setStatus(_ stream: Stream) throws {
         try catalog.setStatus(stream: stream.id, stream.storedStatus, at: stream.statusChangedMillis)

@@ -100,6 +100,25 @@ public struct FileBody: Sendable {
     }
 }
 
+/// A response body produced over time (SubscribeToShard's event stream). `produce` writes
+/// chunks until it returns; a write throws once the client has gone, which ends it.
+public struct ResponseStream: Sendable {
+    public let produce: @Sendable (ResponseStreamWriter) async -> Void
+
+    public init(produce: @escaping @Sendable (ResponseStreamWriter) async -> Void) {
+        self.produce = produce
+    }
+}
+
+public struct ResponseStreamWriter: Sendable {
+    let send: @Sendable ([UInt8]) async throws -> Void
+
+    public init(send: @escaping @Sendable ([UInt8]) async throws -> Void) { self.send = send }
+
+    /// Sends a chunk and waits until it has been written to the connection.
+    public func write(_ bytes: [UInt8]) async throws { try await send(bytes) }
+}
+
 public struct ServiceResponse: Sendable {
     public var status: Int
     public var headers: Headers
@@ -108,12 +127,16 @@ public struct ServiceResponse: Sendable {
     public var file: FileBody?
     /// The Content-Length to announce for a body that is not sent (HEAD).
     public var declaredLength: Int?
+    /// When set, the body is streamed (no Content-Length; chunked on HTTP/1.1).
+    public var stream: ResponseStream?
 
-    public init(status: Int = 200, headers: Headers = Headers(), body: [UInt8] = [], file: FileBody? = nil) {
+    public init(status: Int = 200, headers: Headers = Headers(), body: [UInt8] = [], file: FileBody? = nil,
+                stream: ResponseStream? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
         self.file = file
+        self.stream = stream
     }
 
     public var contentLength: Int { declaredLength ?? file?.length ?? body.count }
