@@ -23,6 +23,10 @@ public final class KinesisService: AWSService {
             IncreaseStreamRetentionPeriod.self, DecreaseStreamRetentionPeriod.self, DescribeLimits.self,
             PutRecord.self, PutRecords.self, GetShardIterator.self, GetRecords.self, SplitShard.self, MergeShards.self,
             RegisterStreamConsumer.self, DescribeStreamConsumer.self, ListStreamConsumers.self, DeregisterStreamConsumer.self,
+            EnableEnhancedMonitoring.self, DisableEnhancedMonitoring.self, StartStreamEncryption.self, StopStreamEncryption.self,
+            UpdateMaxRecordSize.self, UpdateStreamWarmThroughput.self, UpdateStreamMode.self, UpdateShardCount.self,
+            PutResourcePolicy.self, GetResourcePolicy.self, DeleteResourcePolicy.self,
+            DescribeAccountSettings.self, UpdateAccountSettings.self,
         ]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()

@@ -101,7 +101,9 @@ final class Harness: Sendable {
                 == "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null")
         #expect(await h.error("Nope", "{}").1 == "UnknownOperationException")
         #expect(await h.error("ListStreams", "{").1 == "SerializationException")
-        #expect(await h.error("UpdateShardCount", #"{"StreamName":"a","TargetShardCount":2,"ScalingType":"UNIFORM_SCALING"}"#).0 == 501)
+        // Every operation of the model is implemented (SubscribeToShard streams outside the table).
+        let model = try ServiceModel(json: KinesisServiceModel.json)
+        #expect(Set(KinesisService.actions.keys).union(["SubscribeToShard"]) == Set(model.operations.keys))
     }
 
     @Test func putAndGetRecordsInOrderWithSequenceNumbers() async throws {
@@ -276,5 +278,41 @@ final class Harness: Sendable {
         let it = try await h.ok("GetShardIterator", #"{"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"}"#)
         let got = try await h.ok("GetRecords", #"{"ShardIterator":"\#(it["ShardIterator"]!.string!)"}"#)
         #expect(got["Records"]?.array?.map { $0.object!["SequenceNumber"]!.string! } == [kept["SequenceNumber"]!.string!])
+    }
+
+    @Test func settingsOperationsAreKeptAndReported() async throws {
+        let h = try Harness()
+        _ = try await h.ok("CreateStream", #"{"StreamName":"s","ShardCount":2}"#)
+        let arn = "arn:aws:kinesis:us-east-1:000000000000:stream/s"
+        let mon = try await h.ok("EnableEnhancedMonitoring", #"{"StreamName":"s","ShardLevelMetrics":["IncomingBytes","OutgoingRecords"]}"#)
+        #expect(mon["DesiredShardLevelMetrics"] == .array([.string("IncomingBytes"), .string("OutgoingRecords")]))
+        _ = try await h.ok("DisableEnhancedMonitoring", #"{"StreamName":"s","ShardLevelMetrics":["IncomingBytes"]}"#)
+        _ = try await h.ok("StartStreamEncryption", #"{"StreamName":"s","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}"#)
+        let summary = try #require(try await h.ok("DescribeStreamSummary", #"{"StreamName":"s"}"#)["StreamDescriptionSummary"]?.object)
+        #expect(summary["EncryptionType"]?.string == "KMS" && summary["KeyId"]?.string == "alias/aws/kinesis")
+        #expect(summary["EnhancedMonitoring"]?.array?.first?.object?["ShardLevelMetrics"] == .array([.string("OutgoingRecords")]))
+        let put = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"p","Data":"AA=="}"#)
+        #expect(put["EncryptionType"]?.string == "KMS")
+        _ = try await h.ok("StopStreamEncryption", #"{"StreamName":"s","EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}"#)
+        _ = try await h.ok("UpdateMaxRecordSize", #"{"StreamARN":"\#(arn)","MaxRecordSizeInKiB":2048}"#)
+        let big = Base64.encode([UInt8](repeating: 1, count: 1_500_000))
+        _ = try await h.ok("PutRecord", #"{"StreamName":"s","PartitionKey":"p","Data":"\#(big)"}"#)
+        _ = try await h.ok("PutResourcePolicy", #"{"ResourceARN":"\#(arn)","Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}"#)
+        #expect(try await h.ok("GetResourcePolicy", #"{"ResourceARN":"\#(arn)"}"#)["Policy"]?.string?.contains("Statement") == true)
+        #expect(await h.error("PutResourcePolicy", #"{"ResourceARN":"\#(arn)","Policy":"not json"}"#).1 == "InvalidArgumentException")
+        _ = try await h.ok("DeleteResourcePolicy", #"{"ResourceARN":"\#(arn)"}"#)
+        let account = try await h.ok("UpdateAccountSettings", #"{"MinimumThroughputBillingCommitment":{"Status":"ENABLED"}}"#)
+        #expect(account["MinimumThroughputBillingCommitment"]?.object?["Status"]?.string == "ENABLED")
+        #expect(try await h.ok("DescribeAccountSettings", "{}")["MinimumThroughputBillingCommitment"]?.object?["Status"]?.string == "ENABLED")
+        // UpdateShardCount doubles the open shards with even ranges; the old ones close.
+        let scaled = try await h.ok("UpdateShardCount", #"{"StreamName":"s","TargetShardCount":4,"ScalingType":"UNIFORM_SCALING"}"#)
+        #expect(scaled["CurrentShardCount"]?.int == 2 && scaled["TargetShardCount"]?.int == 4)
+        let open = try #require(try await h.ok("ListShards", #"{"StreamName":"s","ShardFilter":{"Type":"AT_LATEST"}}"#)["Shards"]?.array)
+        #expect(open.count == 4)
+        #expect(open[1].object?["ParentShardId"]?.string == "shardId-000000000000")
+        #expect(await h.error("UpdateShardCount", #"{"StreamName":"s","TargetShardCount":9,"ScalingType":"UNIFORM_SCALING"}"#).1 == "LimitExceededException")
+        _ = try await h.ok("UpdateStreamMode", #"{"StreamARN":"\#(arn)","StreamModeDetails":{"StreamMode":"ON_DEMAND"}}"#)
+        let mode = try await h.ok("DescribeStreamSummary", #"{"StreamName":"s"}"#)["StreamDescriptionSummary"]?.object
+        #expect(mode?["StreamModeDetails"]?.object?["StreamMode"]?.string == "ON_DEMAND")
     }
 }

@@ -95,6 +95,7 @@ public struct Stream: Sendable {
     public var tags: [Tag]
     public var shards: [Shard]
     public var consumers: [Consumer] = []
+    public var warmThroughputMiBps = 0
 
     public var name: String { key.name }
     public var arn: String { key.arn }

@@ -18,7 +18,9 @@ struct StreamCatalog: Sendable {
                 encryption_type TEXT NOT NULL DEFAULT 'NONE', key_id TEXT,
                 shard_level_metrics TEXT NOT NULL DEFAULT '',
                 max_record_kib INTEGER NOT NULL DEFAULT 1024,
+                warm_mibps INTEGER NOT NULL DEFAULT 0,
                 UNIQUE (account, region, name));
+            CREATE TABLE IF NOT EXISTS policies (resource_arn TEXT PRIMARY KEY, policy TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS shards (
                 stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
                 idx INTEGER NOT NULL, parent INTEGER, adjacent_parent INTEGER,
@@ -63,6 +65,7 @@ struct StreamCatalog: Sendable {
         var tags: [Tag]
         var shards: [StoredShard]
         var consumers: [Consumer] = []
+        var warmMiBps = 0
     }
 
     struct StoredShard {
@@ -80,7 +83,7 @@ struct StreamCatalog: Sendable {
         var streams: [Int64: StoredStream] = [:]
         for r in try db.query("""
             SELECT id, account, region, name, token, mode, status, status_changed_ms, created_ms, retention_hours,
-                   encryption_type, key_id, shard_level_metrics, max_record_kib FROM streams
+                   encryption_type, key_id, shard_level_metrics, max_record_kib, warm_mibps FROM streams
             """) {
             let id = r[0].int!
             streams[id] = StoredStream(
@@ -89,7 +92,7 @@ struct StreamCatalog: Sendable {
                 status: StreamStatus(rawValue: r[6].text!) ?? .ACTIVE, statusChanged: r[7].int!, created: r[8].int!,
                 retentionHours: Int(r[9].int!), encryptionType: r[10].text ?? "NONE", keyId: r[11].text,
                 metrics: (r[12].text ?? "").split(separator: ",").map(String.init), maxRecordKiB: Int(r[13].int ?? 1024),
-                tags: [], shards: [])
+                tags: [], shards: [], warmMiBps: Int(r[14].int ?? 0))
         }
         for r in try db.query("SELECT stream_id, name, created_ms, status, status_changed_ms FROM consumers ORDER BY stream_id, created_ms") {
             streams[r[0].int!]?.consumers.append(Consumer(name: r[1].text!, createdMillis: r[2].int!,
@@ -152,6 +155,36 @@ struct StreamCatalog: Sendable {
         try db.transaction { tx in try Self.writeTags(tx, stream: stream, tags) }
     }
 
+    /// Writes the stream's mutable settings (mode, state, retention, encryption, monitoring, limits).
+    func saveSettings(_ s: Stream) throws {
+        try db.query("UPDATE streams SET mode = ?, status = ?, status_changed_ms = ?, retention_hours = ?, encryption_type = ?, "
+                     + "key_id = ?, shard_level_metrics = ?, max_record_kib = ?, warm_mibps = ? WHERE id = ?",
+                     [.text(s.mode.rawValue), .text(s.storedStatus.rawValue), .integer(s.statusChangedMillis), .integer(Int64(s.retentionHours)),
+                      .text(s.encryptionType), s.keyId.map { .text($0) } ?? .null, .text(s.shardLevelMetrics.joined(separator: ",")),
+                      .integer(Int64(s.maxRecordSizeKiB)), .integer(Int64(s.warmThroughputMiBps)), .integer(s.id)])
+    }
+
+    func policy(_ arn: String) throws -> String? {
+        try db.query("SELECT policy FROM policies WHERE resource_arn = ?", [.text(arn)]).first?[0].text
+    }
+
+    func setPolicy(_ arn: String, _ policy: String?) throws {
+        if let policy {
+            try db.query("INSERT OR REPLACE INTO policies (resource_arn, policy) VALUES (?, ?)", [.text(arn), .text(policy)])
+        } else {
+            try db.query("DELETE FROM policies WHERE resource_arn = ?", [.text(arn)])
+        }
+    }
+
+    func setting(_ key: String) throws -> [UInt8]? {
+        guard let row = try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first, case .blob(let v) = row[0] else { return nil }
+        return v
+    }
+
+    func setSetting(_ key: String, _ value: [UInt8]) throws {
+        try db.query("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [.text(key), .blob(value)])
+    }
+
     func setConsumers(stream: Int64, _ consumers: [Consumer]) throws {
         try db.transaction { tx in
             try tx.query("DELETE FROM consumers WHERE stream_id = ?", [.integer(stream)])
@@ -191,6 +224,6 @@ struct StreamCatalog: Sendable {
     }
 
     func deleteAll() throws {
-        try db.execute("DELETE FROM consumers; DELETE FROM tags; DELETE FROM shards; DELETE FROM streams;")
+        try db.execute("DELETE FROM policies; DELETE FROM consumers; DELETE FROM tags; DELETE FROM shards; DELETE FROM streams; DELETE FROM meta WHERE key LIKE 'account-settings:%';")
     }
 }

@@ -60,7 +60,8 @@ public final class StreamStore: Sendable {
                 id: stored.id, key: stored.key, token: stored.token, mode: stored.mode, storedStatus: stored.status,
                 statusChangedMillis: stored.statusChanged, createdMillis: stored.created, retentionHours: stored.retentionHours,
                 encryptionType: stored.encryptionType, keyId: stored.keyId, shardLevelMetrics: stored.metrics,
-                maxRecordSizeKiB: stored.maxRecordKiB, tags: stored.tags, shards: shards, consumers: stored.consumers)
+                maxRecordSizeKiB: stored.maxRecordKiB, tags: stored.tags, shards: shards, consumers: stored.consumers,
+                warmThroughputMiBps: stored.warmMiBps)
         }
         streams = Mutex(loaded)
     }
@@ -176,7 +177,9 @@ public final class StreamStore: Sendable {
     /// Closes the open shards at `parents` and opens children with `ranges` (SplitShard,
     /// MergeShards): parents are sealed first so no record lands in them afterwards.
     /// `plan` checks the request against the stream and returns the children's hash key ranges.
+    /// `lineage` names each child's parent and adjacent parent (default: the closed shards in order).
     public func reshard(_ key: StreamKey, now: Int64, parents: [Int],
+                        lineage: ((ClosedRange<UInt128>) -> (Int?, Int?))? = nil,
                         plan: (Stream) throws(KinesisError) -> [ClosedRange<UInt128>]) throws(KinesisError) {
         // Counted before taking the lock for the change (the lock is not reentrant).
         let open = streams.withLock { all in
@@ -204,7 +207,8 @@ public final class StreamStore: Sendable {
             var nextIndex = (s.shards.map(\.index).max() ?? -1) + 1
             var stored: [StreamCatalog.StoredShard] = []
             for range in ranges {
-                let child = StreamCatalog.StoredShard(index: nextIndex, parent: parents.first, adjacentParent: parents.count > 1 ? parents[1] : nil,
+                let (parent, adjacent) = lineage?(range) ?? (parents.first, parents.count > 1 ? parents[1] : nil)
+                let child = StreamCatalog.StoredShard(index: nextIndex, parent: parent, adjacentParent: adjacent,
                                                       range: range, startCounter: 0, endCounter: nil, created: now, closed: nil)
                 do {
                     let log = try ShardLog(directory: Self.shardDirectory(configuration.root, s.id, nextIndex),
@@ -229,6 +233,15 @@ public final class StreamStore: Sendable {
 
     public func setTags(_ stream: Stream) throws { try catalog.setTags(stream: stream.id, stream.tags) }
     public func setConsumers(_ stream: Stream) throws { try catalog.setConsumers(stream: stream.id, stream.consumers) }
+    public func saveSettings(_ stream: Stream) throws { try catalog.saveSettings(stream) }
+
+    /// Resource policies by ARN (streams and consumers).
+    public func policy(_ arn: String) throws -> String? { try catalog.policy(arn) }
+    public func setPolicy(_ arn: String, _ policy: String?) throws { try catalog.setPolicy(arn, policy) }
+
+    /// Small per-account settings (DescribeAccountSettings), as JSON.
+    public func setting(_ key: String) throws -> [UInt8]? { try catalog.setting(key) }
+    public func setSetting(_ key: String, _ value: [UInt8]) throws { try catalog.setSetting(key, value) }
     public func setRetention(_ stream: Stream) throws { try catalog.setRetention(stream: stream.id, hours: stream.retentionHours) }
     public func setStatus(_ stream: Stream) throws {
         try catalog.setStatus(stream: stream.id, stream.storedStatus, at: stream.statusChangedMillis)
