@@ -26,7 +26,7 @@ public enum KinesisError: Error, AWSErrorConvertible, Equatable {
         case .provisionedThroughputExceeded(let m): AWSError(code: "ProvisionedThroughputExceededException", message: m)
         case .notImplemented(let op):
             AWSError(code: "NotImplemented", message: "Eddy does not implement the Kinesis operation \(op) yet.", status: 501)
-        case .internalFailure(let m): AWSError(code: "InternalFailure", message: m, status: 500)
+        case .internalFailure(let m): AWSError(code: "InternalFailureException", message: m, status: 500)
         case .wire(let e): e
         }
     }
@@ -37,6 +37,10 @@ public enum KinesisError: Error, AWSErrorConvertible, Equatable {
 
     static func shardNotFound(_ shard: String, _ stream: String, _ account: String) -> KinesisError {
         .resourceNotFound("Shard \(shard) in stream \(stream) under account \(account) does not exist")
+    }
+
+    static func rateExceeded(_ shard: String, _ key: StreamKey) -> KinesisError {
+        .provisionedThroughputExceeded("Rate exceeded for shard \(shard) in stream \(key.name) under account \(key.account).")
     }
 
     static func notActive(_ name: String, _ account: String, _ status: StreamStatus) -> KinesisError {

@@ -12,6 +12,7 @@ public final class KinesisService: AWSService {
     let transcoder: ShapeTranscoder
     let subscriptions = SubscriptionRegistry()
     let subscriptionSettings: SubscribeToShard.Settings
+    let faults: FaultInjection
     let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -33,8 +34,9 @@ public final class KinesisService: AWSService {
 
     /// `subscriptionSeconds`: how long a SubscribeToShard stream lasts (AWS: 300).
     public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis,
-                subscriptionSeconds: Int = 300) throws {
+                subscriptionSeconds: Int = 300, faults: FaultInjection = FaultInjection()) throws {
         self.store = store
+        self.faults = faults
         subscriptionSettings = SubscribeToShard.Settings(lifetime: .seconds(subscriptionSeconds))
         self.logger = logger
         self.clock = clock
@@ -50,14 +52,18 @@ public final class KinesisService: AWSService {
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         let requestId = request.context.requestId
         let cbor = request.headers["Content-Type"]?.hasPrefix(Self.cborContentType) ?? false
+        let operation = AWSJSONProtocol.operation(target: request.headers["X-Amz-Target"], prefix: "Kinesis_20131202") ?? ""
+        if faults.applies(to: operation) && faults.latencyMillis > 0 {
+            try? await Task.sleep(for: .milliseconds(faults.latencyMillis))
+        }
         do throws(KinesisError) {
+            if let fault = faults.fault(for: operation) { throw fault }
             if request.headers["X-Amz-Target"] == "Kinesis_20131202.SubscribeToShard" {
                 return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
                                                   registry: subscriptions, settings: subscriptionSettings, clock: clock)
             }
             let body = try respond(request, cbor: cbor)
             guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
-            let operation = AWSJSONProtocol.operation(target: request.headers["X-Amz-Target"], prefix: "Kinesis_20131202") ?? ""
             do {
                 return AWSJSONProtocol.response(try transcoder.cbor(json: body, operation: operation),
                                                 contentType: Self.cborContentType, requestId: requestId)

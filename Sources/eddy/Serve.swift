@@ -54,6 +54,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a stream stays UPDATING, in milliseconds. [EDDY_UPDATE_STREAM_MS]")
     var updateStreamMs: Int = Environment.int("EDDY_UPDATE_STREAM_MS") ?? 50
 
+    @Flag(help: "Enforce AWS's per-shard throughput limits (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 reads/s out). [EDDY_THROUGHPUT_LIMITS=1]")
+    var throughputLimits: Bool = Environment.bool("EDDY_THROUGHPUT_LIMITS")
+
+    @Option(help: "Fault injection: share of Kinesis calls answered with a throttling error (0–1). [EDDY_FAULT_THROTTLE]")
+    var faultThrottle: Double = Environment.string("EDDY_FAULT_THROTTLE").flatMap(Double.init) ?? 0
+
+    @Option(help: "Fault injection: share of Kinesis calls answered with InternalFailureException (0–1). [EDDY_FAULT_ERROR]")
+    var faultError: Double = Environment.string("EDDY_FAULT_ERROR").flatMap(Double.init) ?? 0
+
+    @Option(help: "Fault injection: latency added to each Kinesis call, in milliseconds. [EDDY_FAULT_LATENCY_MS]")
+    var faultLatencyMs: Int = Environment.int("EDDY_FAULT_LATENCY_MS") ?? 0
+
+    @Option(help: "Fault injection: the operations it applies to, comma-separated (default: all). [EDDY_FAULT_OPERATIONS]")
+    var faultOperations: String = Environment.string("EDDY_FAULT_OPERATIONS") ?? ""
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [EDDY_LOG_LEVEL]")
     var logLevel: String = Environment.string("EDDY_LOG_LEVEL") ?? "info"
 
@@ -75,9 +90,11 @@ struct Serve: AsyncParsableCommand {
                                  log: LogConfiguration(fsync: fsync),
                                  timing: StreamTiming(createMillis: Int64(createStreamMs), deleteMillis: Int64(deleteStreamMs),
                                                       updateMillis: Int64(updateStreamMs)),
-                                 shardLimit: shardLimit),
+                                 shardLimit: shardLimit, enforceThroughput: throughputLimits),
             logger: Logger(label: "eddy.kinesis"))
-        let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"))
+        let faults = FaultInjection(throttleProbability: faultThrottle, errorProbability: faultError, latencyMillis: faultLatencyMs,
+                                    operations: Set(faultOperations.split(separator: ",").map { String($0).trimmingWhitespace }))
+        let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
         let services: [any AWSService] = [kinesis, s3]
@@ -91,8 +108,12 @@ struct Serve: AsyncParsableCommand {
         logger.info("data dir \(root)\(ephemeral ? " (ephemeral)" : "")")
         let summary = store.summary
         logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s)")
+        if throughputLimits { logger.info("per-shard throughput limits enforced") }
+        if faults.isActive {
+            logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
+        }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort) (kinesis, s3; firehose, cloudwatch not yet served)")
+        logger.info("listening on http://\(host):\(boundPort) (HTTP/1.1 and h2c; kinesis, s3; firehose, cloudwatch not yet served)")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 
@@ -109,3 +130,12 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension FsyncPolicy: ExpressibleByArgument {}
+
+extension String {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}

@@ -225,3 +225,38 @@ def test_http2_prior_knowledge_on_the_same_port(server, kinesis):
         assert status == 400 and err["__type"] == "ResourceNotFoundException"
     # HTTP/1.1 clients keep working on the same port.
     assert kinesis_call(server, "ListStreams", {})[0] == 200
+
+
+def test_throughput_limits_and_fault_injection(data_dir):
+    s = EddyServer(data_dir, ["--throughput-limits"]).start()
+    try:
+        k = s.client()
+        k.create_stream(StreamName="lim", ShardCount=1)
+        wait_active(k, "lim")
+        # 1,000 records/s per shard: a burst of 3 x 500 is partly refused, per record.
+        results = [k.put_records(StreamName="lim", Records=[{"PartitionKey": "p", "Data": b"x"}] * 500) for _ in range(3)]
+        failed = sum(r["FailedRecordCount"] for r in results)
+        assert failed >= 400
+        codes = {rec.get("ErrorCode") for r in results for rec in r["Records"] if "ErrorCode" in rec}
+        assert codes == {"ProvisionedThroughputExceededException"}
+        it = k.get_shard_iterator(StreamName="lim", ShardId="shardId-000000000000", ShardIteratorType="LATEST")["ShardIterator"]
+        throttled, ok, start = 0, 0, time.time()
+        for _ in range(15):
+            status, _, body = kinesis_call(s, "GetRecords", {"ShardIterator": it})
+            if status == 200:
+                ok += 1
+                it = json.loads(body)["NextShardIterator"]
+            else:
+                assert json.loads(body)["__type"] == "ProvisionedThroughputExceededException"
+                throttled += 1
+        assert throttled >= 1 and ok <= 5 + (time.time() - start) * 5 + 1  # 5 reads/s per shard
+    finally:
+        s.stop()
+    s2 = EddyServer(data_dir, ["--fault-error", "1", "--fault-operations", "PutRecord"]).start()
+    try:
+        k = s2.client()
+        k.list_streams()
+        status, _, body = kinesis_call(s2, "PutRecord", {"StreamName": "lim", "PartitionKey": "p", "Data": "eA=="})
+        assert status == 500 and json.loads(body)["__type"] == "InternalFailureException"
+    finally:
+        s2.stop()

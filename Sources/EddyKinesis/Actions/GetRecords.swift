@@ -26,6 +26,10 @@ enum GetRecords: KinesisAction {
               let shard = stream.shards.first(where: { $0.index == iterator.shardIndex }) else {
             throw .shardNotFound(shardName, key.name, key.account)
         }
+        let limiterKey = "\(stream.id)/\(shard.index)"
+        if let limiter = c.store.limiter, !limiter.admitRead(limiterKey, now: c.now) {
+            throw .rateExceeded(shard.id, key)
+        }
         let limit = c.int("Limit") ?? 10_000
         var w = JSONWriter(capacity: 4096)
         w.beginObject()
@@ -41,6 +45,7 @@ enum GetRecords: KinesisAction {
             throw .internalFailure("Could not read shard \(shardName): \(error)")
         }
         w.endArray()
+        c.store.limiter?.chargeRead(limiterKey, bytes: result.bytes)
         let caughtUp = result.nextSequence >= shard.log.bounds.next
         if let end = shard.endCounter, result.nextSequence >= end {
             // The end of a closed shard: no next iterator; the children say where to go on.

@@ -14,6 +14,10 @@ enum PutRecord: KinesisAction {
                 throw .internalFailure("No open shard owns hash key \(entry.hashKey).")
             }
             let shard = current.shards[position]
+            if let limiter = c.store.limiter,
+               !limiter.admitWrite("\(current.id)/\(shard.index)", bytes: entry.data.count + entry.partitionKey.utf8.count, now: c.now) {
+                throw .rateExceeded(shard.id, current.key)
+            }
             do {
                 let appended = try shard.log.append([LogRecord(partitionKey: entry.partitionKey, data: entry.data)], now: c.now)
                 placed = (shard, current.sequenceNumber(shard: shard.index, counter: appended.first, arrival: appended.arrival))

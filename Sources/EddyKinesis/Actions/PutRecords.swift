@@ -23,6 +23,7 @@ enum PutRecords: KinesisAction {
         var results = [(shard: String, sequence: SequenceNumber)?](repeating: nil, count: entries.count)
         var failures = [String?](repeating: nil, count: entries.count)
         var pending = Array(entries.indices)
+        var throttled = [String?](repeating: nil, count: entries.count)
         var current = stream
         // A reshard can close a shard between routing and appending: route those records again.
         for attempt in 0..<3 where !pending.isEmpty {
@@ -31,6 +32,12 @@ enum PutRecords: KinesisAction {
             for i in pending {
                 guard let position = RecordRouting.shardPosition(for: entries[i].hashKey, in: current) else {
                     throw .internalFailure("No open shard owns hash key \(entries[i].hashKey).")
+                }
+                let shard = current.shards[position]
+                if attempt == 0, let limiter = c.store.limiter,
+                   !limiter.admitWrite("\(current.id)/\(shard.index)", bytes: entries[i].data.count + entries[i].partitionKey.utf8.count, now: c.now) {
+                    throttled[i] = shard.id
+                    continue
                 }
                 groups[position, default: []].append(i)
             }
@@ -50,7 +57,7 @@ enum PutRecords: KinesisAction {
             }
         }
         for i in pending { failures[i] = "Internal service failure." }
-        let failed = failures.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        let failed = entries.indices.reduce(0) { $0 + (failures[$1] != nil || throttled[$1] != nil ? 1 : 0) }
         return json { w in
             w.member("FailedRecordCount", failed)
             w.key("Records"); w.beginArray()
@@ -59,6 +66,9 @@ enum PutRecords: KinesisAction {
                 if let r = results[i] {
                     w.key("SequenceNumber"); w.stringOfSafeASCII { r.sequence.write(into: &$0) }
                     w.member("ShardId", r.shard)
+                } else if let shard = throttled[i] {
+                    w.member("ErrorCode", "ProvisionedThroughputExceededException")
+                    w.member("ErrorMessage", "Rate exceeded for shard \(shard) in stream \(stream.name) under account \(stream.key.account).")
                 } else {
                     w.member("ErrorCode", "InternalFailure")
                     w.member("ErrorMessage", failures[i] ?? "Internal service failure.")

@@ -11,18 +11,23 @@ public final class StreamStore: Sendable {
         public var timing: StreamTiming
         public var shardLimit: Int
         public var onDemandStreamLimit: Int
+        /// Enforce AWS's per-shard throughput limits (off by default).
+        public var enforceThroughput: Bool
 
         public init(root: String, log: LogConfiguration = LogConfiguration(), timing: StreamTiming = StreamTiming(),
-                    shardLimit: Int = 500, onDemandStreamLimit: Int = 50) {
+                    shardLimit: Int = 500, onDemandStreamLimit: Int = 50, enforceThroughput: Bool = false) {
             self.root = root
             self.log = log
             self.timing = timing
             self.shardLimit = shardLimit
             self.onDemandStreamLimit = onDemandStreamLimit
+            self.enforceThroughput = enforceThroughput
         }
     }
 
     public let configuration: Configuration
+    /// Present when throughput limits are enforced.
+    public let limiter: ThroughputLimiter?
     let catalog: StreamCatalog
     let iteratorKey: [UInt8]
     private let streams: Mutex<[StreamKey: Stream]>
@@ -31,6 +36,7 @@ public final class StreamStore: Sendable {
     public init(configuration: Configuration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        limiter = configuration.enforceThroughput ? ThroughputLimiter() : nil
         try FileSystem.createDirectory(configuration.root + "/streams")
         catalog = try StreamCatalog(path: configuration.root + "/catalog.sqlite")
         iteratorKey = try catalog.iteratorKey()
