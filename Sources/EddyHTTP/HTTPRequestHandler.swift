@@ -143,6 +143,17 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             writeStream(response, stream, for: request, context: context)
             return
         }
+        if let file = response.file, !fileRegions {
+            var response = response
+            response.file = nil
+            response.body = Self.read(file)
+            if response.body.count != file.length {
+                // The file shrank under us: better no answer than a wrong one.
+                context.close(promise: nil)
+                return
+            }
+            return write(response, for: request, context: context, forceClose: forceClose)
+        }
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.contentLength))
@@ -150,16 +161,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
-        if let file = response.file, !fileRegions {
-            var response = response
-            response.file = nil
-            response.body = Self.read(file)
-            if response.body.count != file.length {
-                context.close(promise: nil)
-                return
-            }
-            return write(response, for: request, context: context, forceClose: forceClose)
-        }
         if let file = response.file {
             let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
             if request.method != .HEAD, file.length > 0 {

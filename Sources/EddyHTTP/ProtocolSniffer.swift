@@ -3,8 +3,8 @@ import NIOHTTP1
 import NIOHTTP2
 
 /// The first handler of every connection: HTTP/2 with prior knowledge (h2c, what the Java SDK's
-/// async client sends on an http:// endpoint) starts with a fixed preface; anything else is
-/// HTTP/1.1. Once it knows, it installs that protocol's handlers, passes on what it read and
+/// async client sends on an http:// endpoint) starts with a fixed preface, TLS with a handshake
+/// record; anything else is HTTP/1.1. Once it knows, it installs that protocol's handlers, passes on what it read and
 /// removes itself, so one port serves both.
 final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -14,11 +14,14 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
 
     private let http1: @Sendable (Channel) throws -> Void
     private let http2: @Sendable (Channel) throws -> Void
+    private let tls: (@Sendable (Channel) throws -> Void)?
     private var buffered: ByteBuffer?
 
-    init(http1: @escaping @Sendable (Channel) throws -> Void, http2: @escaping @Sendable (Channel) throws -> Void) {
+    init(http1: @escaping @Sendable (Channel) throws -> Void, http2: @escaping @Sendable (Channel) throws -> Void,
+         tls: (@Sendable (Channel) throws -> Void)? = nil) {
         self.http1 = http1
         self.http2 = http2
+        self.tls = tls
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -26,16 +29,20 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
         if buffered == nil { buffered = incoming } else { buffered!.writeBuffer(&incoming) }
         let bytes = buffered!.readableBytesView
         let n = min(bytes.count, Self.preface.count)
-        let isHTTP2: Bool
-        if !bytes.prefix(n).elementsEqual(Self.preface.prefix(n)) {
-            isHTTP2 = false
+        let configure: @Sendable (Channel) throws -> Void
+        if bytes.first == 0x16 {
+            // A TLS handshake record.
+            guard let tls else { context.close(promise: nil); return }
+            configure = tls
+        } else if !bytes.prefix(n).elementsEqual(Self.preface.prefix(n)) {
+            configure = http1
         } else if bytes.count >= Self.preface.count {
-            isHTTP2 = true
+            configure = http2
         } else {
             return  // a prefix of the preface: wait for more
         }
         do {
-            try (isHTTP2 ? http2 : http1)(context.channel)
+            try configure(context.channel)
         } catch {
             context.close(promise: nil)
             return

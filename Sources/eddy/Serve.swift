@@ -69,6 +69,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Fault injection: the operations it applies to, comma-separated (default: all). [EDDY_FAULT_OPERATIONS]")
     var faultOperations: String = Environment.string("EDDY_FAULT_OPERATIONS") ?? ""
 
+    @Option(help: "PEM certificate: with --tls-key, TLS (ALPN h2/http1.1) is served on the same port. scripts/gen-cert.sh makes a pair for localhost. [EDDY_TLS_CERT]")
+    var tlsCert: String? = Environment.string("EDDY_TLS_CERT")
+
+    @Option(help: "PEM private key for --tls-cert. [EDDY_TLS_KEY]")
+    var tlsKey: String? = Environment.string("EDDY_TLS_KEY")
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [EDDY_LOG_LEVEL]")
     var logLevel: String = Environment.string("EDDY_LOG_LEVEL") ?? "info"
 
@@ -100,8 +106,14 @@ struct Serve: AsyncParsableCommand {
         let services: [any AWSService] = [kinesis, s3]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
-        let server = HTTPServer(configuration: .init(host: host, port: port), router: router,
-                                admin: AdminEndpoints(services: services, version: Eddy.version), logger: logger)
+        var tls: TLSFiles?
+        if let tlsCert, let tlsKey {
+            tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey)
+        } else if tlsCert != nil || tlsKey != nil {
+            throw ValidationErrorText("--tls-cert and --tls-key go together")
+        }
+        let server = try HTTPServer(configuration: .init(host: host, port: port), router: router,
+                                    admin: AdminEndpoints(services: services, version: Eddy.version), logger: logger, tls: tls)
         let channel = try await server.start()
         let boundPort = channel.localAddress?.port ?? port
 
@@ -113,7 +125,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
         }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort) (HTTP/1.1 and h2c; kinesis, s3; firehose, cloudwatch not yet served)")
+        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, s3; firehose, cloudwatch not yet")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 
