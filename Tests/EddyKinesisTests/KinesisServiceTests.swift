@@ -315,4 +315,17 @@ final class Harness: Sendable {
         let mode = try await h.ok("DescribeStreamSummary", #"{"StreamName":"s"}"#)["StreamDescriptionSummary"]?.object
         #expect(mode?["StreamModeDetails"]?.object?["StreamMode"]?.string == "ON_DEMAND")
     }
+
+    @Test func closedShardsAgeOutWithRetention() async throws {
+        let h = try Harness()
+        _ = try await h.ok("CreateStream", #"{"StreamName":"s","ShardCount":1}"#)
+        _ = try await h.ok("SplitShard", #"{"StreamName":"s","ShardToSplit":"shardId-000000000000","NewStartingHashKey":"1000"}"#)
+        h.advance(23 * 3_600_000)
+        h.service.store.maintain(now: h.clock.now)
+        #expect(try await h.ok("ListShards", #"{"StreamName":"s"}"#)["Shards"]?.array?.count == 3)
+        h.advance(2 * 3_600_000)
+        h.service.store.maintain(now: h.clock.now)
+        let shards = try await h.ok("ListShards", #"{"StreamName":"s"}"#)["Shards"]?.array
+        #expect(shards?.map { $0.object!["ShardId"]!.string! } == ["shardId-000000000001", "shardId-000000000002"])
+    }
 }

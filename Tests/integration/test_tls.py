@@ -1,5 +1,6 @@
 """TLS on the same port: ALPN h2 / http/1.1, with a certificate from scripts/gen-cert.sh."""
 import os
+import ssl
 import subprocess
 
 import httpx
@@ -45,10 +46,10 @@ def test_kinesis_and_s3_over_https(tls_server, tmp_path):
 
 
 def test_alpn_h2_over_tls(tls_server):
-    with httpx.Client(http2=True, verify=tls_server.cert, timeout=10) as c:
+    with httpx.Client(http2=True, verify=ssl.create_default_context(cafile=tls_server.cert), timeout=10) as c:
         r = c.post(f"https://localhost:{tls_server.port}/", content=b"{}",
                    headers={"X-Amz-Target": "Kinesis_20131202.ListStreams", "Content-Type": "application/x-amz-json-1.1"})
         assert r.http_version == "HTTP/2" and r.status_code == 200
-    with httpx.Client(http2=False, verify=tls_server.cert, timeout=10) as c:
+    with httpx.Client(http2=False, verify=ssl.create_default_context(cafile=tls_server.cert), timeout=10) as c:
         r = c.get(f"https://localhost:{tls_server.port}/_eddy/health")
         assert r.http_version == "HTTP/1.1" and r.json()["services"]["kinesis"] == "running"

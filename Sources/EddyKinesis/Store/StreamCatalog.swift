@@ -219,6 +219,14 @@ struct StreamCatalog: Sendable {
         }
     }
 
+    func deleteShards(stream: Int64, _ indexes: [Int]) throws {
+        try db.transaction { tx in
+            for i in indexes {
+                try tx.query("DELETE FROM shards WHERE stream_id = ? AND idx = ?", [.integer(stream), .integer(Int64(i))])
+            }
+        }
+    }
+
     func delete(stream: Int64) throws {
         try db.query("DELETE FROM streams WHERE id = ?", [.integer(stream)])
     }

@@ -265,12 +265,15 @@ public final class StreamStore: Sendable {
 
     // MARK: Maintenance
 
-    /// Periodic work: completes deletions, trims records past retention, flushes logs.
+    /// Periodic work: completes deletions, trims records past retention (closed shards whose
+    /// records have all aged out go away, as in AWS), flushes logs.
     public func maintain(now: Int64) {
         let all = streams.withLock { Array($0.keys) }
         for key in all {
             guard let s = stream(key, now: now) else { continue }
             let cutoff = now - Int64(s.retentionHours) * 3_600_000
+            let expired = s.shards.filter { ($0.closedMillis ?? Int64.max) < cutoff }.map(\.index)
+            if !expired.isEmpty { dropShards(key, expired, now: now) }
             for shard in s.shards {
                 do {
                     try shard.log.trim(before: cutoff)
@@ -280,6 +283,20 @@ public final class StreamStore: Sendable {
                 }
             }
         }
+    }
+
+    private func dropShards(_ key: StreamKey, _ indexes: [Int], now: Int64) {
+        var dropped: [Shard] = []
+        do {
+            try update(key, now: now, { (s: inout Stream, _: StreamStatus) throws(KinesisError) in
+                dropped = s.shards.filter { indexes.contains($0.index) }
+                s.shards.removeAll { indexes.contains($0.index) }
+            }, persist: { s in try catalog.deleteShards(stream: s.id, indexes) })
+        } catch {
+            logger.error("could not drop aged-out shards", metadata: ["stream": "\(key.name)", "error": "\(error)"])
+            return
+        }
+        for shard in dropped { shard.log.destroy() }
     }
 
     /// Flushes every log (shutdown).
