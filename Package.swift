@@ -34,6 +34,11 @@ let package = Package(
             "EddyWire", "EddyStorage", "CCrypto", "CZlib",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // CloudWatch metrics: awsJson 1.0 and awsQuery, data points in SQLite.
+        .target(name: "EddyCloudWatch", dependencies: [
+            "EddyWire", "EddyStorage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP front: one port, service recognition, AWS-style transport errors.
         .target(name: "EddyHTTP", dependencies: [
             "EddyWire",
@@ -46,7 +51,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -63,5 +68,6 @@ let package = Package(
         .testTarget(name: "EddyStorageTests", dependencies: ["EddyStorage"]),
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyCloudWatchTests", dependencies: ["EddyCloudWatch", "EddyWire", "EddyStorage"]),
     ]
 )

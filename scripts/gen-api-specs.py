@@ -17,9 +17,10 @@ import botocore
 SERVICES = {
     # service name in botocore -> (api version, Swift target that embeds it, Swift type name)
     "kinesis": ("2013-12-02", "EddyKinesis", "KinesisServiceModel"),
+    "cloudwatch": ("2010-08-01", "EddyCloudWatch", "CloudWatchServiceModel"),
 }
 
-KEEP_SHAPE = {"type", "required", "members", "min", "max", "pattern", "enum", "key", "value",
+KEEP_SHAPE = {"xmlOrder", "type", "required", "members", "min", "max", "pattern", "enum", "key", "value",
               "member", "exception", "error", "fault", "timestampFormat", "eventstream", "event",
               "sensitive", "flattened", "streaming"}
 KEEP_MEMBER = {"shape", "location", "locationName", "eventpayload", "eventheader", "idempotencyToken",

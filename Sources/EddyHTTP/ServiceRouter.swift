@@ -62,7 +62,16 @@ public struct ServiceRouter: Sendable {
             if let s = services.first(where: { $0.targetPrefix == prefix }) { return .service(s) }
             if let name = Self.plannedTargets[prefix] { return .planned(signingName: name) }
         }
-        if path.hasPrefix("/service/GraniteServiceVersion20100801/") { return .planned(signingName: "monitoring") }
+        if path.hasPrefix("/service/GraniteServiceVersion20100801/") {
+            // smithy rpc-v2-cbor: CloudWatch answers its own NotImplemented for it.
+            if let s = services.first(where: { $0.signingName == "monitoring" }) { return .service(s) }
+            return .planned(signingName: "monitoring")
+        }
+        // An unsigned awsQuery call (`Action=…` form posted to /): CloudWatch is the service here that speaks it.
+        if method == "POST", path == "/", headers["Content-Type"]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            if let s = services.first(where: { $0.signingName == "monitoring" }) { return .service(s) }
+            return .planned(signingName: "monitoring")
+        }
         if let name = scope?.service, let s = services.first(where: { $0.signingName == name }) { return .service(s) }
         if let s3 = services.first(where: { $0.signingName == "s3" }) { return .service(s3) }
         // Unsigned POST / with a JSON body and no target: most likely a misconfigured Kinesis client.

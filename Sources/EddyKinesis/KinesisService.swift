@@ -13,6 +13,7 @@ public final class KinesisService: AWSService {
     let subscriptions = SubscriptionRegistry()
     let subscriptionSettings: SubscribeToShard.Settings
     let faults: FaultInjection
+    let metrics: (any MetricsSink)?
     let clock: @Sendable () -> Int64
     private let logger: Logger
 
@@ -34,9 +35,11 @@ public final class KinesisService: AWSService {
 
     /// `subscriptionSeconds`: how long a SubscribeToShard stream lasts (AWS: 300).
     public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis,
-                subscriptionSeconds: Int = 300, faults: FaultInjection = FaultInjection()) throws {
+                subscriptionSeconds: Int = 300, faults: FaultInjection = FaultInjection(),
+                metrics: (any MetricsSink)? = nil) throws {
         self.store = store
         self.faults = faults
+        self.metrics = metrics
         subscriptionSettings = SubscribeToShard.Settings(lifetime: .seconds(subscriptionSeconds))
         self.logger = logger
         self.clock = clock
@@ -62,7 +65,9 @@ public final class KinesisService: AWSService {
                 return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
                                                   registry: subscriptions, settings: subscriptionSettings, clock: clock)
             }
+            let started = ContinuousClock.now
             let body = try respond(request, cbor: cbor)
+            recordLatency(operation, request: request, since: started)
             guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
             do {
                 return AWSJSONProtocol.response(try transcoder.cbor(json: body, operation: operation),
@@ -76,6 +81,18 @@ public final class KinesisService: AWSService {
             response.body = ShapeTranscoder.error(error.awsError)
             return response
         }
+    }
+
+    /// `<Operation>.Latency` for the data-plane operations AWS reports it for.
+    private func recordLatency(_ operation: String, request: ServiceRequest, since start: ContinuousClock.Instant) {
+        guard let metrics, ["PutRecord", "PutRecords", "GetRecords"].contains(operation),
+              let body = try? AWSJSONProtocol.parseBody(request.body), let name = body["StreamName"]?.string ?? body["StreamARN"]?.string
+                .flatMap({ ActionContext.parseStreamARN($0)?.name }) else { return }
+        let elapsed = (ContinuousClock.now - start).components
+        let millis = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
+        metrics.record(MetricDatum(account: request.context.accountId, region: request.context.region, namespace: "AWS/Kinesis",
+                                   name: "\(operation).Latency", dimensions: [("StreamName", name)], unit: "Milliseconds",
+                                   value: millis, timestampMillis: clock()))
     }
 
     /// The Java SDK v2's default protocol for Kinesis.
@@ -104,7 +121,8 @@ public final class KinesisService: AWSService {
         } catch {
             throw .wire(error)
         }
-        return ActionContext(store: store, request: request.context, input: input, now: clock(), iteratorKey: store.iteratorKey)
+        return ActionContext(store: store, request: request.context, input: input, now: clock(), iteratorKey: store.iteratorKey,
+                             metrics: metrics)
     }
 
     static func parseCBOR(_ body: [UInt8]) throws(AWSError) -> JSONObject {

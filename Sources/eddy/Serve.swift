@@ -1,5 +1,6 @@
 import ArgumentParser
 import EddyHTTP
+import EddyCloudWatch
 import EddyKinesis
 import EddyS3
 import EddyStorage
@@ -100,10 +101,12 @@ struct Serve: AsyncParsableCommand {
             logger: Logger(label: "eddy.kinesis"))
         let faults = FaultInjection(throttleProbability: faultThrottle, errorProbability: faultError, latencyMillis: faultLatencyMs,
                                     operations: Set(faultOperations.split(separator: ",").map { String($0).trimmingWhitespace }))
-        let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults)
+        let metrics = try MetricStore(path: root + "/cloudwatch.sqlite")
+        let cloudwatch = try CloudWatchService(store: metrics)
+        let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults, metrics: metrics)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
-        let services: [any AWSService] = [kinesis, s3]
+        let services: [any AWSService] = [kinesis, s3, cloudwatch]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
         var tls: TLSFiles?
@@ -125,15 +128,18 @@ struct Serve: AsyncParsableCommand {
             logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
         }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, s3; firehose, cloudwatch not yet")
+        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, s3, cloudwatch; firehose not yet")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 
         let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
+        let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
         await lifecycle.waitForSignal()
         logger.info("shutting down: no new connections, finishing requests in flight")
         try? await channel.close()
         maintenance.cancel()
+        metricsMaintenance.cancel()
+        try? metrics.flush()
         try? await server.shutdown()
         store.syncAll()
         lifecycle.cleanUp()

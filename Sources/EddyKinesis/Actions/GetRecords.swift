@@ -28,6 +28,8 @@ enum GetRecords: KinesisAction {
         }
         let limiterKey = "\(stream.id)/\(shard.index)"
         if let limiter = c.store.limiter, !limiter.admitRead(limiterKey, now: c.now) {
+            c.emit(key, "ReadProvisionedThroughputExceeded", 1)
+            c.emit(key, "GetRecords.Success", 0)
             throw .rateExceeded(shard.id, key)
         }
         let limit = c.int("Limit") ?? 10_000
@@ -56,8 +58,13 @@ enum GetRecords: KinesisAction {
             next.createdMillis = c.now
             w.key("NextShardIterator"); w.string(next.encode(key: c.iteratorKey))
         }
-        w.key("MillisBehindLatest"); w.int(caughtUp ? 0 : Int(max(0, c.now - lastArrival)))
+        let behind = caughtUp ? 0 : Int(max(0, c.now - lastArrival))
+        w.key("MillisBehindLatest"); w.int(behind)
         w.endObject()
+        c.emit(key, "GetRecords.Records", Double(result.count))
+        c.emit(key, "GetRecords.Bytes", Double(result.bytes), unit: "Bytes")
+        c.emit(key, "GetRecords.Success", 1)
+        c.emit(key, "GetRecords.IteratorAgeMilliseconds", Double(behind), unit: "Milliseconds")
         return w.bytes
     }
 }

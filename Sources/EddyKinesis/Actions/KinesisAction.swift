@@ -17,6 +17,13 @@ struct ActionContext {
     let input: JSONObject
     let now: Int64
     let iteratorKey: [UInt8]
+    var metrics: (any MetricsSink)? = nil
+
+    /// Publishes one of the AWS/Kinesis stream metrics (dimension StreamName).
+    func emit(_ stream: StreamKey, _ name: String, _ value: Double, unit: String = "Count") {
+        metrics?.record(MetricDatum(account: stream.account, region: stream.region, namespace: "AWS/Kinesis", name: name,
+                                    dimensions: [("StreamName", stream.name)], unit: unit, value: value, timestampMillis: now))
+    }
 
     var timing: StreamTiming { store.configuration.timing }
 

@@ -16,6 +16,8 @@ enum PutRecord: KinesisAction {
             let shard = current.shards[position]
             if let limiter = c.store.limiter,
                !limiter.admitWrite("\(current.id)/\(shard.index)", bytes: entry.data.count + entry.partitionKey.utf8.count, now: c.now) {
+                c.emit(current.key, "WriteProvisionedThroughputExceeded", 1)
+                c.emit(current.key, "PutRecord.Success", 0)
                 throw .rateExceeded(shard.id, current.key)
             }
             do {
@@ -28,6 +30,11 @@ enum PutRecord: KinesisAction {
             }
         }
         guard let (shard, sequence) = placed else { throw .internalFailure("The stream was resharded while writing; retry.") }
+        let bytes = Double(entry.data.count + entry.partitionKey.utf8.count)
+        c.emit(stream.key, "IncomingRecords", 1)
+        c.emit(stream.key, "IncomingBytes", bytes, unit: "Bytes")
+        c.emit(stream.key, "PutRecord.Bytes", bytes, unit: "Bytes")
+        c.emit(stream.key, "PutRecord.Success", 1)
         return json { w in
             w.member("ShardId", shard.id)
             w.member("SequenceNumber", sequence.description)

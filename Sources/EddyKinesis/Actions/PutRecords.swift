@@ -58,6 +58,19 @@ enum PutRecords: KinesisAction {
         }
         for i in pending { failures[i] = "Internal service failure." }
         let failed = entries.indices.reduce(0) { $0 + (failures[$1] != nil || throttled[$1] != nil ? 1 : 0) }
+        let throttledCount = throttled.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        let stored = entries.indices.filter { results[$0] != nil }
+        let bytes = Double(stored.reduce(0) { $0 + entries[$1].data.count + entries[$1].partitionKey.utf8.count })
+        c.emit(stream.key, "IncomingRecords", Double(stored.count))
+        c.emit(stream.key, "IncomingBytes", bytes, unit: "Bytes")
+        c.emit(stream.key, "PutRecords.Bytes", bytes, unit: "Bytes")
+        c.emit(stream.key, "PutRecords.Records", Double(stored.count))
+        c.emit(stream.key, "PutRecords.TotalRecords", Double(entries.count))
+        c.emit(stream.key, "PutRecords.SuccessfulRecords", Double(stored.count))
+        c.emit(stream.key, "PutRecords.FailedRecords", Double(failed - throttledCount))
+        c.emit(stream.key, "PutRecords.ThrottledRecords", Double(throttledCount))
+        c.emit(stream.key, "PutRecords.Success", 1)
+        if throttledCount > 0 { c.emit(stream.key, "WriteProvisionedThroughputExceeded", Double(throttledCount)) }
         return json { w in
             w.member("FailedRecordCount", failed)
             w.key("Records"); w.beginArray()

@@ -47,6 +47,8 @@ public struct ServiceModel: Sendable {
         public var name: String
         public var input: String?
         public var output: String?
+        /// awsQuery wraps an answer's members in `<Operation>Result`.
+        public var resultWrapper: String?
     }
 
     public var targetPrefix: String?
@@ -85,7 +87,8 @@ public struct ServiceModel: Sendable {
         for (name, value) in root["operations"]?.object?.members ?? [] {
             let o = value.object
             operations[name] = Operation(name: name, input: o?["input"]?.object?["shape"]?.string,
-                                         output: o?["output"]?.object?["shape"]?.string)
+                                         output: o?["output"]?.object?["shape"]?.string,
+                                         resultWrapper: o?["output"]?.object?["resultWrapper"]?.string)
         }
         self.shapes = shapes
         self.operations = operations

@@ -1,0 +1,155 @@
+import EddyWire
+import Logging
+
+/// CloudWatch metrics on the shared port, in the protocols clients use: awsJson 1.0
+/// (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, botocore) and awsQuery (form body with
+/// `Action=`, the Java SDK v2 and older SDKs), validated against the CloudWatch model.
+public final class CloudWatchService: AWSService {
+    public let signingName = "monitoring"
+    public let targetPrefix: String? = "GraniteServiceVersion20100801"
+    public let store: MetricStore
+    let model: ServiceModel
+    let validator: ShapeValidator
+    let clock: @Sendable () -> Int64
+    static let namespace = "http://monitoring.amazonaws.com/doc/2010-08-01/"
+    static let contentType10 = "application/x-amz-json-1.0"
+
+    static let actions: [String: any CloudWatchAction.Type] = {
+        let all: [any CloudWatchAction.Type] = [PutMetricData.self, GetMetricStatistics.self, ListMetrics.self]
+        return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    }()
+
+    public init(store: MetricStore, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+        self.store = store
+        self.clock = clock
+        model = try ServiceModel(json: CloudWatchServiceModel.json)
+        validator = ShapeValidator(model: model)
+    }
+
+    public var healthState: String { "running" }
+
+    public func reset() async throws { try store.reset() }
+
+    enum WireProtocol { case json, query }
+
+    public func handle(_ request: ServiceRequest) async -> ServiceResponse {
+        let requestId = request.context.requestId
+        let form = (request.headers["Content-Type"] ?? "").hasPrefix(AWSQueryProtocol.contentType)
+        let proto: WireProtocol = form ? .query : .json
+        var operation = ""
+        do throws(CloudWatchError) {
+            let input: JSONObject
+            if request.path.hasPrefix("/service/") {
+                throw .notImplemented("\(request.path.split(separator: "/").last.map(String.init) ?? "") over smithy-rpc-v2-cbor (use the JSON or query protocol)")
+            }
+            if form {
+                let pairs = AWSQueryProtocol.form(request.body)
+                operation = pairs["Action"] ?? ""
+                guard model.operations[operation] != nil else { throw .invalidAction(operation) }
+                input = AWSQueryProtocol.input(pairs, operation: operation, model: model)
+            } else {
+                let target = request.headers["X-Amz-Target"]
+                guard let op = AWSJSONProtocol.operation(target: target, prefix: "GraniteServiceVersion20100801"),
+                      model.operations[op] != nil else { throw .wire(.unknownOperation(target)) }
+                operation = op
+                do { input = try AWSJSONProtocol.parseBody(request.body) } catch { throw .wire(error) }
+            }
+            do { try validator.validate(input, operation: operation) } catch { throw .wire(error) }
+            guard let action = Self.actions[operation] else { throw .notImplemented(operation) }
+            let body = try action.perform(CloudWatchContext(store: store, request: request.context, input: input, now: clock()))
+            switch proto {
+            case .json:
+                return AWSJSONProtocol.response(body, contentType: Self.contentType10, requestId: requestId)
+            case .query:
+                var headers = Headers()
+                headers.add("x-amzn-RequestId", requestId)
+                headers.add("Content-Type", "text/xml")
+                return ServiceResponse(status: 200, headers: headers,
+                                       body: AWSQueryProtocol.xml(json: body, operation: operation, model: model,
+                                                                  namespace: Self.namespace, requestId: requestId))
+            }
+        } catch {
+            let e = error.awsError
+            switch proto {
+            case .json:
+                var response = AWSJSONProtocol.errorResponse(e, contentType: Self.contentType10, requestId: requestId)
+                // awsQuery-compatible services also name the query error code.
+                response.headers.add("x-amzn-query-error", "\(e.code);\(e.status >= 500 ? "Receiver" : "Sender")")
+                return response
+            case .query:
+                var headers = Headers()
+                headers.add("x-amzn-RequestId", requestId)
+                headers.add("Content-Type", "text/xml")
+                return ServiceResponse(status: e.status, headers: headers,
+                                       body: AWSQueryProtocol.errorXML(e, namespace: Self.namespace, requestId: requestId))
+            }
+        }
+    }
+
+    /// Flushes and ages out data points until the task is cancelled.
+    public func runMaintenance(every millis: Int64 = 1000) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(millis))
+            try? store.maintain(nowMillis: clock())
+        }
+    }
+}
+
+/// CloudWatch's errors, mapped to the wire in one place.
+enum CloudWatchError: Error {
+    case invalidParameterValue(String)
+    case missingParameter(String)
+    case invalidParameterCombination(String)
+    case invalidAction(String)
+    case notImplemented(String)
+    case internalFailure(String)
+    case wire(AWSError)
+
+    var awsError: AWSError {
+        switch self {
+        case .invalidParameterValue(let m): AWSError(code: "InvalidParameterValue", message: m)
+        case .missingParameter(let m): AWSError(code: "MissingParameter", message: m)
+        case .invalidParameterCombination(let m): AWSError(code: "InvalidParameterCombination", message: m)
+        case .invalidAction(let a): AWSError(code: "InvalidAction", message: "Could not find operation \(a) for version 2010-08-01")
+        case .notImplemented(let op):
+            AWSError(code: "NotImplemented", message: "Eddy does not implement the CloudWatch operation \(op) yet.", status: 501)
+        case .internalFailure(let m): AWSError(code: "InternalServiceError", message: m, status: 500)
+        case .wire(let e): e
+        }
+    }
+}
+
+protocol CloudWatchAction: Sendable {
+    static var name: String { get }
+    static func perform(_ c: CloudWatchContext) throws(CloudWatchError) -> [UInt8]
+}
+
+extension CloudWatchAction {
+    static var name: String { String(describing: Self.self) }
+}
+
+struct CloudWatchContext {
+    let store: MetricStore
+    let request: RequestContext
+    let input: JSONObject
+    let now: Int64
+
+    func dimensions(_ value: JSONValue?) -> [(name: String, value: String)] {
+        (value?.array ?? []).compactMap { d in
+            guard let o = d.object, let n = o["Name"]?.string else { return nil }
+            return (n, o["Value"]?.string ?? "")
+        }
+    }
+
+    func storage<T>(_ body: () throws -> T) throws(CloudWatchError) -> T {
+        do { return try body() } catch { throw .internalFailure("\(error)") }
+    }
+}
+
+func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
+    var w = JSONWriter()
+    w.beginObject()
+    build(&w)
+    w.endObject()
+    return w.bytes
+}

@@ -1,0 +1,83 @@
+"""CloudWatch: botocore's JSON 1.0 protocol, awsQuery as the Java SDK sends it, and the metrics
+Kinesis publishes."""
+import datetime
+import time
+import urllib.parse
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import wait_active
+from test_process import http
+
+
+def test_put_and_get_custom_metrics(server):
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cw.put_metric_data(Namespace="MyApp", MetricData=[
+        {"MetricName": "Latency", "Value": 10, "Unit": "Milliseconds", "Dimensions": [{"Name": "Api", "Value": "get"}]},
+        {"MetricName": "Latency", "Values": [20, 30], "Counts": [1, 2], "Unit": "Milliseconds", "Dimensions": [{"Name": "Api", "Value": "get"}]},
+        {"MetricName": "Latency", "StatisticValues": {"SampleCount": 2, "Sum": 100, "Minimum": 40, "Maximum": 60},
+         "Unit": "Milliseconds", "Dimensions": [{"Name": "Api", "Value": "get"}]},
+    ])
+    r = cw.get_metric_statistics(Namespace="MyApp", MetricName="Latency", Dimensions=[{"Name": "Api", "Value": "get"}],
+                                 StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5),
+                                 Period=600, Statistics=["Sum", "SampleCount", "Average", "Minimum", "Maximum"])
+    points = r["Datapoints"]
+    assert sum(p["SampleCount"] for p in points) == 6
+    assert sum(p["Sum"] for p in points) == 10 + 20 + 60 + 100
+    assert min(p["Minimum"] for p in points) == 10 and max(p["Maximum"] for p in points) == 60
+    assert points[0]["Unit"] == "Milliseconds"
+    metrics = cw.list_metrics(Namespace="MyApp")["Metrics"]
+    assert metrics == [{"Namespace": "MyApp", "MetricName": "Latency", "Dimensions": [{"Name": "Api", "Value": "get"}]}]
+    with pytest.raises(ClientError) as e:
+        cw.put_metric_data(Namespace="AWS/Mine", MetricData=[{"MetricName": "x", "Value": 1}])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+    with pytest.raises(ClientError) as e:
+        cw.get_metric_statistics(Namespace="MyApp", MetricName="Latency", StartTime=now, EndTime=now + datetime.timedelta(minutes=1),
+                                 Period=61, Statistics=["Sum"])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_kinesis_publishes_its_metrics(server, kinesis):
+    kinesis.create_stream(StreamName="metered", ShardCount=1)
+    wait_active(kinesis, "metered")
+    kinesis.put_record(StreamName="metered", PartitionKey="p", Data=b"12345")
+    kinesis.put_records(StreamName="metered", Records=[{"PartitionKey": "p", "Data": b"ab"}] * 3)
+    it = kinesis.get_shard_iterator(StreamName="metered", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    kinesis.get_records(ShardIterator=it)
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def total(name, stat="Sum"):
+        r = cw.get_metric_statistics(Namespace="AWS/Kinesis", MetricName=name, Dimensions=[{"Name": "StreamName", "Value": "metered"}],
+                                     StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(minutes=5),
+                                     Period=60, Statistics=[stat])
+        return sum(p[stat] for p in r["Datapoints"])
+
+    assert total("IncomingRecords") == 4
+    assert total("IncomingBytes") == (5 + 1) + 3 * (2 + 1)
+    assert total("PutRecords.TotalRecords") == 3
+    assert total("GetRecords.Records") == 4
+    assert total("PutRecord.Latency", "SampleCount") == 1
+
+
+def test_aws_query_protocol(server):
+    form = {"Action": "PutMetricData", "Version": "2010-08-01", "Namespace": "Q",
+            "MetricData.member.1.MetricName": "M", "MetricData.member.1.Value": "2.5",
+            "MetricData.member.1.Dimensions.member.1.Name": "D", "MetricData.member.1.Dimensions.member.1.Value": "v"}
+    status, headers, body = http(server, "POST", "/", urllib.parse.urlencode(form).encode(),
+                                 {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    assert status == 200 and b"<PutMetricDataResponse" in body
+    start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 600))
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 600))
+    form = {"Action": "GetMetricStatistics", "Version": "2010-08-01", "Namespace": "Q", "MetricName": "M",
+            "Dimensions.member.1.Name": "D", "Dimensions.member.1.Value": "v",
+            "StartTime": start, "EndTime": end, "Period": "1200", "Statistics.member.1": "Sum"}
+    status, headers, body = http(server, "POST", "/", urllib.parse.urlencode(form).encode(),
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200, body
+    assert b"<GetMetricStatisticsResult>" in body and b"<Sum>2.5</Sum>" in body
+    status, headers, body = http(server, "POST", "/", b"Action=Nope&Version=2010-08-01",
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"<Code>InvalidAction</Code>" in body
