@@ -39,6 +39,11 @@ let package = Package(
             "EddyWire", "EddyStorage",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Firehose: delivery streams buffered durably and delivered into the S3 stand-in.
+        .target(name: "EddyFirehose", dependencies: [
+            "EddyWire", "EddyStorage", "CZlib",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP front: one port, service recognition, AWS-style transport errors.
         .target(name: "EddyHTTP", dependencies: [
             "EddyWire",
@@ -51,7 +56,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

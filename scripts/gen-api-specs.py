@@ -18,6 +18,7 @@ SERVICES = {
     # service name in botocore -> (api version, Swift target that embeds it, Swift type name)
     "kinesis": ("2013-12-02", "EddyKinesis", "KinesisServiceModel"),
     "cloudwatch": ("2010-08-01", "EddyCloudWatch", "CloudWatchServiceModel"),
+    "firehose": ("2015-08-04", "EddyFirehose", "FirehoseServiceModel"),
 }
 
 KEEP_SHAPE = {"xmlOrder", "type", "required", "members", "min", "max", "pattern", "enum", "key", "value",

@@ -315,7 +315,13 @@ public final class ShardLog: Sendable {
     /// deletes segments that hold only older records. Returns how many segments went.
     @discardableResult
     public func trim(before cutoffMillis: Int64) throws -> Int {
-        let newHorizon = try sequence(atOrAfter: cutoffMillis)
+        trim(toSequence: try sequence(atOrAfter: cutoffMillis))
+    }
+
+    /// Moves the trim horizon to `newHorizon` (records before it are no longer needed) and
+    /// deletes the segments wholly before it. Returns how many segments went.
+    @discardableResult
+    public func trim(toSequence newHorizon: UInt64) -> Int {
         let removed: [Segment] = state.withLock { state in
             if newHorizon > state.trimSequence { state.trimSequence = newHorizon }
             var removed: [Segment] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EddyHTTP
 import EddyCloudWatch
+import EddyFirehose
 import EddyKinesis
 import EddyS3
 import EddyStorage
@@ -106,7 +107,9 @@ struct Serve: AsyncParsableCommand {
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults, metrics: metrics)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
-        let services: [any AWSService] = [kinesis, s3, cloudwatch]
+        let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
+                                           objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"))
+        let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
         var tls: TLSFiles?
@@ -128,17 +131,20 @@ struct Serve: AsyncParsableCommand {
             logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
         }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, s3, cloudwatch; firehose not yet")
+        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, firehose, s3, cloudwatch")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 
         let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
         let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
+        let deliveries = Task { await firehose.runDelivery() }
         await lifecycle.waitForSignal()
         logger.info("shutting down: no new connections, finishing requests in flight")
         try? await channel.close()
         maintenance.cancel()
         metricsMaintenance.cancel()
+        deliveries.cancel()
+        firehose.flush()
         try? metrics.flush()
         try? await server.shutdown()
         store.syncAll()

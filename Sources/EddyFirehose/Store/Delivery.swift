@@ -1,0 +1,201 @@
+import CZlib
+import EddyStorage
+import EddyWire
+import Logging
+
+/// Moves buffered records into S3 objects when a delivery stream's buffer is full (SizeInMBs)
+/// or its oldest record has waited IntervalInSeconds: one object per delivery, named as
+/// Firehose names them, gzip-compressed when configured. The object key is derived from what it
+/// holds, so a delivery redone after a crash rewrites the same object instead of adding one;
+/// the checkpoint is committed after the object is stored.
+struct Delivery {
+    let store: DeliveryStore
+    let objects: any ObjectWriter
+    let source: (any StreamRecordSource)?
+    let logger: Logger
+
+    struct Batch {
+        var records: [SourceRecord] = []
+        var bytes = 0
+        var oldest = Int64.max
+        var checkpoints: [(String, UInt64)] = []
+        var firstPositions: [UInt64] = []
+    }
+
+    /// Delivers what is due (everything pending when `flush` is set). Returns objects written.
+    @discardableResult
+    func run(now: Int64, flush: Bool = false) -> Int {
+        var written = 0
+        for s in store.all() where s.status(now: now, createMillis: 0) == "ACTIVE" {
+            guard let batch = pending(s) , !batch.records.isEmpty else { continue }
+            let hints = s.hints
+            guard flush || batch.bytes >= hints.bytes || now - batch.oldest >= hints.intervalMillis else { continue }
+            do {
+                try deliver(s, batch)
+                try store.commit(s.id, batch.checkpoints)
+                if let buffer = s.buffer, let done = batch.checkpoints.first(where: { $0.0 == "buffer" })?.1 {
+                    buffer.trim(toSequence: done)
+                }
+                store.setFailure(s, nil)
+                written += 1
+            } catch {
+                store.setFailure(s, "\(error)")
+                logger.warning("delivery failed; will retry", metadata: ["deliveryStream": "\(s.name)", "error": "\(error)"])
+            }
+        }
+        return written
+    }
+
+    /// The records waiting for one delivery stream, up to its buffer size.
+    func pending(_ s: DeliveryStream) -> Batch? {
+        var batch = Batch()
+        let limit = s.hints.bytes
+        if let buffer = s.buffer {
+            let from = (try? store.checkpoint(s.id, "buffer")) ?? nil ?? 0
+            guard let result = try? buffer.read(from: from, maxRecords: 100_000, maxBytes: limit, { r in
+                batch.records.append(SourceRecord(position: r.sequence, arrivalMillis: r.arrivalMillis, data: Array(r.data)))
+            }) else { return nil }
+            batch.checkpoints = [("buffer", result.nextSequence)]
+            batch.firstPositions = [from]
+        } else if let arn = s.sourceARN, let source, let shards = source.shards(ofStream: arn) {
+            for shard in shards.sorted(by: { $0.index < $1.index }) {
+                let name = "shard-\(shard.index)"
+                // Shards the stream gains after the delivery stream started are read from their start.
+                let from = (try? store.checkpoint(s.id, name)) ?? nil ?? shard.first
+                guard batch.bytes < limit,
+                      let (records, next) = source.read(stream: arn, shard: shard.index, from: from, maxRecords: 10_000,
+                                                        maxBytes: limit - batch.bytes) else { continue }
+                batch.records += records
+                batch.bytes += records.reduce(0) { $0 + $1.data.count }
+                if next != from { batch.checkpoints.append((name, next)) }
+                batch.firstPositions.append(from &* 1_000_003 &+ UInt64(shard.index))
+            }
+        } else {
+            return nil
+        }
+        batch.bytes = batch.records.reduce(0) { $0 + $1.data.count }
+        batch.oldest = batch.records.map(\.arrivalMillis).min() ?? Int64.max
+        return batch
+    }
+
+    func deliver(_ s: DeliveryStream, _ batch: Batch) throws {
+        let d = s.destination
+        let delimiter = (d["ProcessingConfiguration"]?.object?["Processors"]?.array ?? []).contains {
+            $0.object?["Type"]?.string == "AppendDelimiterToRecord"
+        } && d["ProcessingConfiguration"]?.object?["Enabled"]?.bool != false
+        var body: [UInt8] = []
+        body.reserveCapacity(batch.bytes + (delimiter ? batch.records.count : 0))
+        for r in batch.records {
+            body += r.data
+            if delimiter { body.append(0x0A) }
+        }
+        let gzip = d["CompressionFormat"]?.string == "GZIP"
+        if gzip { body = try Gzip.compress(body) }
+        guard let bucketARN = d["BucketARN"]?.string, bucketARN.hasPrefix("arn:aws:s3:::") else {
+            throw ObjectWriterError.failed("invalid BucketARN")
+        }
+        let bucket = String(bucketARN.dropFirst("arn:aws:s3:::".count))
+        let key = ObjectKey.make(stream: s, prefix: d["Prefix"]?.string ?? "", arrival: batch.oldest,
+                                 identity: batch.firstPositions, fileExtension: d["FileExtension"]?.string ?? (gzip ? ".gz" : ""))
+        try objects.putObject(account: s.account, bucket: bucket, key: key, body: body,
+                              contentType: gzip ? "application/x-gzip" : "application/octet-stream")
+    }
+}
+
+/// Object keys as Firehose writes them: `<Prefix>[yyyy/MM/dd/HH/]<name>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`.
+/// A prefix with `!{timestamp:…}` expressions replaces the default time prefix.
+enum ObjectKey {
+    static func make(stream: DeliveryStream, prefix: String, arrival: Int64, identity: [UInt64], fileExtension: String) -> String {
+        let custom = prefix.contains("!{")
+        let expanded = expand(prefix, arrival: arrival, identity: identity)
+        let timePath = custom ? "" : format("yyyy/MM/dd/HH/", arrival)
+        let name = "\(stream.name)-\(stream.version)-\(format("yyyy-MM-dd-HH-mm-ss", arrival))-\(uuid(stream.id, identity))"
+        return expanded + timePath + name + fileExtension
+    }
+
+    /// `!{timestamp:<Java date pattern>}` and `!{firehose:random-string}`.
+    static func expand(_ prefix: String, arrival: Int64, identity: [UInt64]) -> String {
+        var out = ""
+        var rest = Substring(prefix)
+        while let open = rest.firstRange(of: "!{") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { out += rest[open.lowerBound...]; return out }
+            let expression = rest[open.upperBound..<close]
+            if expression.hasPrefix("timestamp:") {
+                out += format(String(expression.dropFirst("timestamp:".count)), arrival)
+            } else if expression == "firehose:random-string" {
+                out += String(uuid(0, identity).prefix(11))
+            } else if expression == "firehose:error-output-type" {
+                out += "processing-failed"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// The subset of Java's date patterns Firehose prefixes use (yyyy, yy, MM, dd, HH, mm, ss), in UTC.
+    static func format(_ pattern: String, _ millis: Int64) -> String {
+        let iso = AWSDate.iso8601(millis)  // 2026-11-23T14:05:09.123Z
+        let u = Array(iso.utf8)
+        func part(_ a: Int, _ b: Int) -> String { String(decoding: u[a..<b], as: UTF8.self) }
+        var out = ""
+        var p = Substring(pattern)
+        let tokens: [(String, String)] = [("yyyy", part(0, 4)), ("yy", part(2, 4)), ("MM", part(5, 7)), ("dd", part(8, 10)),
+                                          ("HH", part(11, 13)), ("mm", part(14, 16)), ("ss", part(17, 19))]
+        outer: while !p.isEmpty {
+            for (token, value) in tokens where p.hasPrefix(token) {
+                out += value
+                p = p.dropFirst(token.count)
+                continue outer
+            }
+            out.append(p.removeFirst())
+        }
+        return out
+    }
+
+    /// A UUID-shaped name derived from the batch: the same records always give the same key.
+    static func uuid(_ stream: Int64, _ identity: [UInt64]) -> String {
+        var h1: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bitPattern: stream), h2: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for v in identity {
+            h1 = (h1 ^ v) &* 0x0000_0100_0000_01B3
+            h2 = (h2 ^ (v &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        var s: [UInt8] = []
+        for (i, v) in [h1, h2].enumerated() {
+            for j in 0..<16 {
+                let pos = i * 16 + j
+                if [8, 12, 16, 20].contains(pos) { s.append(UInt8(ascii: "-")) }
+                s.append(hex[Int((v >> UInt64(60 - j * 4)) & 0xF)])
+            }
+        }
+        return String(decoding: s, as: UTF8.self)
+    }
+}
+
+/// gzip (RFC 1952) through zlib.
+enum Gzip {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func compress(_ input: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        // windowBits 15 + 16 asks zlib for a gzip wrapper.
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw Failure(description: "deflateInit2 failed") }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
+        var input = input
+        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = inBuf.baseAddress
+                stream.avail_in = uInt(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = uInt(outBuf.count)
+                let rc = deflate(&stream, Z_FINISH)
+                return rc == Z_STREAM_END ? outBuf.count - Int(stream.avail_out) : -1
+            }
+        }
+        guard produced >= 0 else { throw Failure(description: "deflate failed") }
+        return Array(output[0..<produced])
+    }
+}

@@ -1,0 +1,180 @@
+import EddyStorage
+import EddyWire
+import Synchronization
+
+/// A delivery stream: its configuration (the S3 destination as DescribeDeliveryStream reports
+/// it), its state, and for DirectPut the durable buffer its records wait in until delivered.
+public struct DeliveryStream: Sendable {
+    public var id: Int64
+    public var account: String
+    public var region: String
+    public var name: String
+    public var type: String
+    public var sourceARN: String?
+    public var sourceRoleARN: String?
+    /// ExtendedS3DestinationDescription, with AWS's defaults filled in.
+    public var destination: JSONObject
+    public var version: Int
+    public var storedStatus: String
+    public var createdMillis: Int64
+    public var updatedMillis: Int64
+    public var tags: [(String, String)]
+    public var encryption: JSONObject?
+    public var buffer: ShardLog?
+    public var failure: String?
+
+    public var arn: String { "arn:aws:firehose:\(region):\(account):deliverystream/\(name)" }
+
+    public func status(now: Int64, createMillis: Int64) -> String {
+        storedStatus == "CREATING" && now >= createdMillis + createMillis ? "ACTIVE" : storedStatus
+    }
+
+    var hints: (bytes: Int, intervalMillis: Int64) {
+        let h = destination["BufferingHints"]?.object
+        return ((h?["SizeInMBs"]?.int ?? 5) << 20, Int64(h?["IntervalInSeconds"]?.int ?? 300) * 1000)
+    }
+}
+
+/// Delivery streams in SQLite, buffers as shard logs under `root`, and delivery checkpoints
+/// (how far each source has been written to S3), committed after each object.
+public final class DeliveryStore: Sendable {
+    let root: String
+    let db: SQLiteDatabase
+    let log: LogConfiguration
+    private let streams: Mutex<[String: DeliveryStream]>
+
+    static func key(_ account: String, _ region: String, _ name: String) -> String { "\(account)|\(region)|\(name)" }
+
+    public init(root: String, log: LogConfiguration) throws {
+        self.root = root
+        self.log = log
+        try FileSystem.createDirectory(root + "/streams")
+        db = try SQLiteDatabase(path: root + "/catalog.sqlite")
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS delivery_streams (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                type TEXT NOT NULL, source_arn TEXT, source_role TEXT, destination TEXT NOT NULL, version INTEGER NOT NULL,
+                status TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, tags TEXT NOT NULL DEFAULT '',
+                encryption TEXT, UNIQUE (account, region, name));
+            CREATE TABLE IF NOT EXISTS checkpoints (
+                stream_id INTEGER NOT NULL REFERENCES delivery_streams(id) ON DELETE CASCADE, source TEXT NOT NULL,
+                position INTEGER NOT NULL, PRIMARY KEY (stream_id, source));
+            """)
+        var loaded: [String: DeliveryStream] = [:]
+        for r in try db.query("""
+            SELECT id, account, region, name, type, source_arn, source_role, destination, version, status, created_ms, updated_ms,
+                   tags, encryption FROM delivery_streams
+            """) {
+            let id = r[0].int!
+            if r[9].text == "DELETING" {
+                try db.query("DELETE FROM delivery_streams WHERE id = ?", [.integer(id)])
+                FileSystem.remove("\(root)/streams/\(id)")
+                continue
+            }
+            let type = r[4].text!
+            var s = DeliveryStream(
+                id: id, account: r[1].text!, region: r[2].text!, name: r[3].text!, type: type, sourceARN: r[5].text, sourceRoleARN: r[6].text,
+                destination: (try? JSONParser.parse(Array(r[7].text!.utf8)))?.object ?? JSONObject(), version: Int(r[8].int!),
+                storedStatus: r[9].text!, createdMillis: r[10].int!, updatedMillis: r[11].int!, tags: Self.decodeTags(r[12].text ?? ""),
+                encryption: r[13].text.flatMap { (try? JSONParser.parse(Array($0.utf8)))?.object }, buffer: nil, failure: nil)
+            if type == "DirectPut" {
+                s.buffer = try ShardLog(directory: "\(root)/streams/\(id)/buffer", configuration: log)
+            }
+            loaded[Self.key(s.account, s.region, s.name)] = s
+        }
+        streams = Mutex(loaded)
+        // Buffers restart at their delivery checkpoints: delivered records need no keeping.
+        for s in loaded.values {
+            if let buffer = s.buffer, let done = try checkpoint(s.id, "buffer") { buffer.trim(toSequence: done) }
+        }
+    }
+
+    static func encodeTags(_ tags: [(String, String)]) -> String {
+        tags.map { "\($0.0)\u{1F}\($0.1)" }.joined(separator: "\u{1E}")
+    }
+
+    static func decodeTags(_ text: String) -> [(String, String)] {
+        guard !text.isEmpty else { return [] }
+        return text.split(separator: "\u{1E}").map { p in
+            let kv = p.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
+        }
+    }
+
+    static func text(_ o: JSONObject?) -> SQLiteValue {
+        guard let o else { return .null }
+        var w = JSONWriter()
+        w.value(.object(o))
+        return .text(String(decoding: w.bytes, as: UTF8.self))
+    }
+
+    public func stream(_ account: String, _ region: String, _ name: String) -> DeliveryStream? {
+        streams.withLock { $0[Self.key(account, region, name)] }
+    }
+
+    public func all() -> [DeliveryStream] { streams.withLock { Array($0.values) } }
+
+    public func create(_ s: DeliveryStream, checkpoints: [(String, UInt64)]) throws -> DeliveryStream {
+        var s = s
+        s.id = try db.transaction { tx in
+            let id = try tx.query("""
+                INSERT INTO delivery_streams (account, region, name, type, source_arn, source_role, destination, version, status,
+                                              created_ms, updated_ms, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [.text(s.account), .text(s.region), .text(s.name), .text(s.type), s.sourceARN.map { .text($0) } ?? .null,
+                      s.sourceRoleARN.map { .text($0) } ?? .null, Self.text(s.destination), .integer(Int64(s.version)),
+                      .text(s.storedStatus), .integer(s.createdMillis), .integer(s.updatedMillis), .text(Self.encodeTags(s.tags))])[0][0].int!
+            for (source, position) in checkpoints {
+                try tx.query("INSERT INTO checkpoints (stream_id, source, position) VALUES (?, ?, ?)",
+                             [.integer(id), .text(source), .integer(Int64(position))])
+            }
+            return id
+        }
+        if s.type == "DirectPut" {
+            s.buffer = try ShardLog(directory: "\(root)/streams/\(s.id)/buffer", configuration: log)
+        }
+        streams.withLock { $0[Self.key(s.account, s.region, s.name)] = s }
+        return s
+    }
+
+    /// Saves changed settings (destination, version, tags, encryption, status).
+    public func save(_ s: DeliveryStream) throws {
+        try db.query("UPDATE delivery_streams SET destination = ?, version = ?, status = ?, updated_ms = ?, tags = ?, encryption = ? WHERE id = ?",
+                     [Self.text(s.destination), .integer(Int64(s.version)), .text(s.storedStatus), .integer(s.updatedMillis),
+                      .text(Self.encodeTags(s.tags)), Self.text(s.encryption), .integer(s.id)])
+        streams.withLock { $0[Self.key(s.account, s.region, s.name)] = s }
+    }
+
+    public func setFailure(_ s: DeliveryStream, _ failure: String?) {
+        streams.withLock { all in all[Self.key(s.account, s.region, s.name)]?.failure = failure }
+    }
+
+    public func delete(_ s: DeliveryStream) throws {
+        streams.withLock { _ = $0.removeValue(forKey: Self.key(s.account, s.region, s.name)) }
+        s.buffer?.close()
+        try db.query("DELETE FROM delivery_streams WHERE id = ?", [.integer(s.id)])
+        FileSystem.remove("\(root)/streams/\(s.id)")
+    }
+
+    public func checkpoint(_ stream: Int64, _ source: String) throws -> UInt64? {
+        try db.query("SELECT position FROM checkpoints WHERE stream_id = ? AND source = ?", [.integer(stream), .text(source)])
+            .first.map { UInt64($0[0].int!) }
+    }
+
+    /// Records what an object delivered, in one transaction (so a crash redelivers all of it or none).
+    public func commit(_ stream: Int64, _ positions: [(String, UInt64)]) throws {
+        try db.transaction { tx in
+            for (source, position) in positions {
+                try tx.query("INSERT OR REPLACE INTO checkpoints (stream_id, source, position) VALUES (?, ?, ?)",
+                             [.integer(stream), .text(source), .integer(Int64(position))])
+            }
+        }
+    }
+
+    public func reset() throws {
+        let all = streams.withLock { s -> [DeliveryStream] in defer { s.removeAll() }; return Array(s.values) }
+        for s in all { s.buffer?.close() }
+        try db.execute("DELETE FROM checkpoints; DELETE FROM delivery_streams;")
+        FileSystem.remove(root + "/streams")
+        try FileSystem.createDirectory(root + "/streams")
+    }
+}
