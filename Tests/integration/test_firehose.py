@@ -1,0 +1,139 @@
+"""Firehose with boto3: DirectPut and Kinesis-sourced delivery into the S3 stand-in, durably."""
+import gzip
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import EddyServer, wait_active
+
+ROLE = "arn:aws:iam::000000000000:role/firehose"
+
+
+def destination(bucket, prefix, interval=1, size=1, gzip_on=True, **extra):
+    d = {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}", "Prefix": prefix,
+         "BufferingHints": {"SizeInMBs": size, "IntervalInSeconds": interval},
+         "CompressionFormat": "GZIP" if gzip_on else "UNCOMPRESSED"}
+    d.update(extra)
+    return d
+
+
+def wait_active_fh(fh, name):
+    for _ in range(100):
+        if fh.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE":
+            return
+        time.sleep(0.05)
+    raise AssertionError("delivery stream never became ACTIVE")
+
+
+def objects(s3, bucket, prefix, timeout=15, want=1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+        if len(keys) >= want:
+            return keys
+        time.sleep(0.2)
+    return []
+
+
+def test_direct_put_delivers_gzip_objects(server):
+    fh, s3 = server.client("firehose"), server.client("s3")
+    s3.create_bucket(Bucket="fh-bucket")
+    arn = fh.create_delivery_stream(DeliveryStreamName="direct", DeliveryStreamType="DirectPut",
+                                    ExtendedS3DestinationConfiguration=destination(
+                                        "fh-bucket", "direct/", ProcessingConfiguration={"Enabled": True, "Processors": [
+                                            {"Type": "AppendDelimiterToRecord", "Parameters": []}]}))["DeliveryStreamARN"]
+    assert arn == "arn:aws:firehose:us-east-1:000000000000:deliverystream/direct"
+    wait_active_fh(fh, "direct")
+    d = fh.describe_delivery_stream(DeliveryStreamName="direct")["DeliveryStreamDescription"]
+    dst = d["Destinations"][0]["ExtendedS3DestinationDescription"]
+    assert dst["BufferingHints"] == {"SizeInMBs": 1, "IntervalInSeconds": 1} and dst["CompressionFormat"] == "GZIP"
+    assert d["VersionId"] == "1" and d["DeliveryStreamType"] == "DirectPut"
+    r = fh.put_record_batch(DeliveryStreamName="direct", Records=[{"Data": f"line-{i}".encode()} for i in range(3)])
+    assert r["FailedPutCount"] == 0 and len({x["RecordId"] for x in r["RequestResponses"]}) == 3
+    fh.put_record(DeliveryStreamName="direct", Record={"Data": b"line-3"})
+    keys = objects(s3, "fh-bucket", "direct/")
+    assert len(keys) == 1
+    key = keys[0]
+    # direct/yyyy/MM/dd/HH/direct-1-yyyy-MM-dd-HH-mm-ss-<uuid>.gz
+    parts = key.split("/")
+    assert len(parts) == 6 and parts[5].startswith("direct-1-") and key.endswith(".gz")
+    body = s3.get_object(Bucket="fh-bucket", Key=key)["Body"].read()
+    assert gzip.decompress(body) == b"line-0\nline-1\nline-2\nline-3\n"
+    assert fh.list_delivery_streams()["DeliveryStreamNames"] == ["direct"]
+    fh.tag_delivery_stream(DeliveryStreamName="direct", Tags=[{"Key": "team", "Value": "data"}])
+    assert fh.list_tags_for_delivery_stream(DeliveryStreamName="direct")["Tags"] == [{"Key": "team", "Value": "data"}]
+    fh.update_destination(DeliveryStreamName="direct", CurrentDeliveryStreamVersionId="1", DestinationId="destinationId-000000000001",
+                          ExtendedS3DestinationUpdate={"Prefix": "moved/"})
+    with pytest.raises(ClientError) as e:
+        fh.update_destination(DeliveryStreamName="direct", CurrentDeliveryStreamVersionId="1", DestinationId="destinationId-000000000001",
+                              ExtendedS3DestinationUpdate={"Prefix": "x/"})
+    assert e.value.response["Error"]["Code"] == "ConcurrentModificationException"
+
+
+def test_refusals(server, kinesis):
+    fh = server.client("firehose")
+    kinesis.create_stream(StreamName="src", ShardCount=1)
+    wait_active(kinesis, "src")
+    with pytest.raises(ClientError) as e:
+        fh.create_delivery_stream(DeliveryStreamName="zip", ExtendedS3DestinationConfiguration=destination("b-x", "", CompressionFormat="ZIP"))
+    assert e.value.response["Error"]["Code"] == "InvalidArgumentException"
+    with pytest.raises(ClientError) as e:
+        fh.create_delivery_stream(DeliveryStreamName="red", RedshiftDestinationConfiguration={
+            "RoleARN": ROLE, "ClusterJDBCURL": "jdbc:redshift://cluster.redshift.amazonaws.com:5439/db", "CopyCommand": {"DataTableName": "t"},
+            "Username": "user", "Password": "password1", "S3Configuration": {"RoleARN": ROLE, "BucketARN": "arn:aws:s3:::b-x"}})
+    assert e.value.response["Error"]["Code"] == "InvalidArgumentException"
+    fh.create_delivery_stream(DeliveryStreamName="from-kinesis", DeliveryStreamType="KinesisStreamAsSource",
+                              KinesisStreamSourceConfiguration={"KinesisStreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/src",
+                                                                "RoleARN": ROLE},
+                              ExtendedS3DestinationConfiguration=destination("b-x", "k/"))
+    wait_active_fh(fh, "from-kinesis")
+    with pytest.raises(ClientError) as e:
+        fh.put_record(DeliveryStreamName="from-kinesis", Record={"Data": b"x"})
+    assert e.value.response["Error"]["Code"] == "InvalidArgumentException"
+    with pytest.raises(ClientError) as e:
+        fh.describe_delivery_stream(DeliveryStreamName="nope")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_kinesis_source_and_two_delivery_streams(server, kinesis):
+    fh, s3 = server.client("firehose"), server.client("s3")
+    s3.create_bucket(Bucket="fan-bucket")
+    kinesis.create_stream(StreamName="feed", ShardCount=2)
+    wait_active(kinesis, "feed")
+    kinesis.put_record(StreamName="feed", PartitionKey="before", Data=b"old")  # before the delivery streams: not delivered
+    for name in ["one", "two"]:
+        fh.create_delivery_stream(DeliveryStreamName=name, DeliveryStreamType="KinesisStreamAsSource",
+                                  KinesisStreamSourceConfiguration={"KinesisStreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/feed",
+                                                                    "RoleARN": ROLE},
+                                  ExtendedS3DestinationConfiguration=destination("fan-bucket", f"{name}/", gzip_on=False))
+        wait_active_fh(fh, name)
+    kinesis.put_records(StreamName="feed", Records=[{"PartitionKey": f"k{i}", "Data": f"r{i};".encode()} for i in range(10)])
+    for name in ["one", "two"]:
+        keys = objects(s3, "fan-bucket", f"{name}/")
+        assert keys and not keys[0].endswith(".gz")
+        body = b"".join(s3.get_object(Bucket="fan-bucket", Key=k)["Body"].read() for k in keys)
+        assert sorted(body.decode().rstrip(";").split(";")) == sorted(f"r{i}" for i in range(10))
+
+
+def test_buffered_records_survive_kill9_and_are_delivered_once(data_dir):
+    s = EddyServer(data_dir).start()
+    fh, s3 = s.client("firehose"), s.client("s3")
+    s3.create_bucket(Bucket="durable-fh")
+    fh.create_delivery_stream(DeliveryStreamName="slow", ExtendedS3DestinationConfiguration=destination("durable-fh", "slow/", interval=3))
+    wait_active_fh(fh, "slow")
+    fh.put_record_batch(DeliveryStreamName="slow", Records=[{"Data": f"acked-{i}|".encode()} for i in range(50)])
+    s.kill9()
+    s2 = EddyServer(data_dir)
+    s2.port = s.port
+    s2.start()
+    try:
+        s3 = s2.client("s3")
+        keys = objects(s3, "durable-fh", "slow/", timeout=20)
+        assert len(keys) == 1
+        time.sleep(4)  # nothing more arrives: delivered exactly once
+        assert objects(s3, "durable-fh", "slow/", timeout=1) == keys
+        body = gzip.decompress(s3.get_object(Bucket="durable-fh", Key=keys[0])["Body"].read())
+        assert body == b"".join(f"acked-{i}|".encode() for i in range(50))
+    finally:
+        s2.stop()
