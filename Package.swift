@@ -74,5 +74,6 @@ let package = Package(
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyCloudWatchTests", dependencies: ["EddyCloudWatch", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage", "CZlib"]),
     ]
 )
