@@ -23,10 +23,14 @@ public final class FirehoseService: AWSService {
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
 
+    let metrics: (any MetricsSink)?
+
     public init(store: DeliveryStore, objects: any ObjectWriter, source: (any StreamRecordSource)?, logger: Logger,
-                createMillis: Int64 = 50, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+                metrics: (any MetricsSink)? = nil, createMillis: Int64 = 50,
+                clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
         self.store = store
-        self.delivery = Delivery(store: store, objects: objects, source: source, logger: logger)
+        self.metrics = metrics
+        self.delivery = Delivery(store: store, objects: objects, source: source, logger: logger, metrics: metrics)
         self.validator = ShapeValidator(model: try ServiceModel(json: FirehoseServiceModel.json))
         self.clock = clock
         self.createMillis = createMillis
@@ -127,6 +131,11 @@ struct FirehoseContext {
 
     func status(_ s: DeliveryStream) -> String { s.status(now: now, createMillis: service.createMillis) }
 
+    /// Publishes one of the AWS/Firehose metrics (dimension DeliveryStreamName).
+    func emit(_ s: DeliveryStream, _ name: String, _ value: Double, unit: String = "Count") {
+        service.metrics?.record(FirehoseMetrics.datum(s, name, value, unit: unit, now: now))
+    }
+
     func catalog<T>(_ body: () throws -> T) throws(FirehoseError) -> T {
         do { return try body() } catch { throw .serviceUnavailable("Could not store the change: \(error)") }
     }
@@ -138,4 +147,11 @@ func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
     build(&w)
     w.endObject()
     return w.bytes
+}
+
+enum FirehoseMetrics {
+    static func datum(_ s: DeliveryStream, _ name: String, _ value: Double, unit: String, now: Int64) -> MetricDatum {
+        MetricDatum(account: s.account, region: s.region, namespace: "AWS/Firehose", name: name,
+                    dimensions: [("DeliveryStreamName", s.name)], unit: unit, value: value, timestampMillis: now)
+    }
 }

@@ -108,7 +108,7 @@ struct Serve: AsyncParsableCommand {
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
-                                           objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"))
+                                           objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)

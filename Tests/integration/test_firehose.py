@@ -61,6 +61,18 @@ def test_direct_put_delivers_gzip_objects(server):
     body = s3.get_object(Bucket="fh-bucket", Key=key)["Body"].read()
     assert gzip.decompress(body) == b"line-0\nline-1\nline-2\nline-3\n"
     assert fh.list_delivery_streams()["DeliveryStreamNames"] == ["direct"]
+    cw = server.client("cloudwatch")
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def total(name):
+        r = cw.get_metric_statistics(Namespace="AWS/Firehose", MetricName=name, Dimensions=[{"Name": "DeliveryStreamName", "Value": "direct"}],
+                                     StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(minutes=5),
+                                     Period=60, Statistics=["Sum"])
+        return sum(p["Sum"] for p in r["Datapoints"])
+
+    assert total("IncomingRecords") == 4 and total("IncomingPutRequests") == 2
+    assert total("DeliveryToS3.Records") == 4 and total("DeliveryToS3.Success") == 1
     fh.tag_delivery_stream(DeliveryStreamName="direct", Tags=[{"Key": "team", "Value": "data"}])
     assert fh.list_tags_for_delivery_stream(DeliveryStreamName="direct")["Tags"] == [{"Key": "team", "Value": "data"}]
     fh.update_destination(DeliveryStreamName="direct", CurrentDeliveryStreamVersionId="1", DestinationId="destinationId-000000000001",

@@ -35,6 +35,12 @@ enum Ingest {
         return Base64.encode(bytes)
     }
 
+    static func emit(_ c: FirehoseContext, _ s: DeliveryStream, records: Int, bytes: Int) {
+        c.emit(s, "IncomingRecords", Double(records))
+        c.emit(s, "IncomingBytes", Double(bytes), unit: "Bytes")
+        c.emit(s, "IncomingPutRequests", 1)
+    }
+
     static func append(_ buffer: ShardLog, _ records: [[UInt8]], now: Int64) throws(FirehoseError) -> UInt64 {
         do {
             return try buffer.append(records.map { LogRecord(partitionKey: "", data: $0) }, now: now).first
@@ -49,6 +55,7 @@ enum PutRecord: FirehoseAction {
         let (s, buffer) = try Ingest.buffer(c)
         let data = try Ingest.data(c.input["Record"])
         let position = try Ingest.append(buffer, [data], now: c.now)
+        Ingest.emit(c, s, records: 1, bytes: data.count)
         return json { w in
             w.member("RecordId", Ingest.recordId(s, position))
             w.member("Encrypted", s.encryption?["Status"]?.string == "ENABLED")
@@ -65,6 +72,7 @@ enum PutRecordBatch: FirehoseAction {
             throw .invalidArgument("Records size exceeds 4 MiB limit")
         }
         let first = try Ingest.append(buffer, records, now: c.now)
+        Ingest.emit(c, s, records: records.count, bytes: records.reduce(0) { $0 + $1.count })
         return json { w in
             w.member("FailedPutCount", 0)
             w.member("Encrypted", s.encryption?["Status"]?.string == "ENABLED")

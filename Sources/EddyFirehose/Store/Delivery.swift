@@ -13,6 +13,11 @@ struct Delivery {
     let objects: any ObjectWriter
     let source: (any StreamRecordSource)?
     let logger: Logger
+    let metrics: (any MetricsSink)?
+
+    func emit(_ s: DeliveryStream, _ name: String, _ value: Double, unit: String = "Count", now: Int64) {
+        metrics?.record(FirehoseMetrics.datum(s, name, value, unit: unit, now: now))
+    }
 
     struct Batch {
         var records: [SourceRecord] = []
@@ -33,12 +38,21 @@ struct Delivery {
             do {
                 try deliver(s, batch)
                 try store.commit(s.id, batch.checkpoints)
+                emit(s, "DeliveryToS3.Records", Double(batch.records.count), now: now)
+                emit(s, "DeliveryToS3.Bytes", Double(batch.bytes), unit: "Bytes", now: now)
+                emit(s, "DeliveryToS3.Success", 1, now: now)
+                emit(s, "DeliveryToS3.DataFreshness", Double(max(0, now - batch.oldest)) / 1000, unit: "Seconds", now: now)
+                if s.sourceARN != nil {
+                    emit(s, "DataReadFromKinesisStream.Records", Double(batch.records.count), now: now)
+                    emit(s, "DataReadFromKinesisStream.Bytes", Double(batch.bytes), unit: "Bytes", now: now)
+                }
                 if let buffer = s.buffer, let done = batch.checkpoints.first(where: { $0.0 == "buffer" })?.1 {
                     buffer.trim(toSequence: done)
                 }
                 store.setFailure(s, nil)
                 written += 1
             } catch {
+                emit(s, "DeliveryToS3.Success", 0, now: now)
                 store.setFailure(s, "\(error)")
                 logger.warning("delivery failed; will retry", metadata: ["deliveryStream": "\(s.name)", "error": "\(error)"])
             }

@@ -65,6 +65,9 @@ enum GetRecords: KinesisAction {
         c.emit(key, "GetRecords.Bytes", Double(result.bytes), unit: "Bytes")
         c.emit(key, "GetRecords.Success", 1)
         c.emit(key, "GetRecords.IteratorAgeMilliseconds", Double(behind), unit: "Milliseconds")
+        c.emitShard(stream, shard, "OutgoingRecords", Double(result.count))
+        c.emitShard(stream, shard, "OutgoingBytes", Double(result.bytes), unit: "Bytes")
+        c.emitShard(stream, shard, "IteratorAgeMilliseconds", Double(behind), unit: "Milliseconds")
         return w.bytes
     }
 }

@@ -19,6 +19,14 @@ struct ActionContext {
     let iteratorKey: [UInt8]
     var metrics: (any MetricsSink)? = nil
 
+    /// Publishes a shard-level metric when enhanced monitoring has it switched on.
+    func emitShard(_ stream: Stream, _ shard: Shard, _ name: String, _ value: Double, unit: String = "Count") {
+        guard let metrics, stream.shardLevelMetrics.contains(name) else { return }
+        metrics.record(MetricDatum(account: stream.key.account, region: stream.key.region, namespace: "AWS/Kinesis", name: name,
+                                   dimensions: [("StreamName", stream.name), ("ShardId", shard.id)], unit: unit, value: value,
+                                   timestampMillis: now))
+    }
+
     /// Publishes one of the AWS/Kinesis stream metrics (dimension StreamName).
     func emit(_ stream: StreamKey, _ name: String, _ value: Double, unit: String = "Count") {
         metrics?.record(MetricDatum(account: stream.account, region: stream.region, namespace: "AWS/Kinesis", name: name,

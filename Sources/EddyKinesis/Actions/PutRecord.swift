@@ -35,6 +35,8 @@ enum PutRecord: KinesisAction {
         c.emit(stream.key, "IncomingBytes", bytes, unit: "Bytes")
         c.emit(stream.key, "PutRecord.Bytes", bytes, unit: "Bytes")
         c.emit(stream.key, "PutRecord.Success", 1)
+        c.emitShard(stream, shard, "IncomingRecords", 1)
+        c.emitShard(stream, shard, "IncomingBytes", bytes, unit: "Bytes")
         return json { w in
             w.member("ShardId", shard.id)
             w.member("SequenceNumber", sequence.description)

@@ -46,10 +46,13 @@ enum SubscribeToShard {
                                                  operation: "SubscribeToShard")
         let subscription = arn + "|" + shard.id
         guard registry.acquire(subscription) else {
+            c.emit(key, "SubscribeToShard.RateExceeded", 1)
             throw .resourceInUse("Another active subscription exists for this consumer: \(arn) on shard \(shard.id).")
         }
         let store = c.store
         let shardIndex = shard.index
+        let request = c.request
+        let metrics = c.metrics
         var headers = Headers()
         headers.add("x-amzn-RequestId", c.request.requestId)
         headers.add("Content-Type", EventStream.contentType)
@@ -73,10 +76,12 @@ enum SubscribeToShard {
                     w.beginObject()
                     w.key("Records"); w.beginArray()
                     var lastArrival: Int64 = 0
+                    var eventBytes = 0
                     var lastSequence: SequenceNumber?
                     let result = try shard.log.read(from: position, maxRecords: Settings.maxEventRecords, maxBytes: Settings.maxEventBytes) { r in
                         w.record(r, of: current, shard: shard)
                         lastArrival = r.arrivalMillis
+                        eventBytes += r.data.count
                         lastSequence = current.sequenceNumber(shard: shard.index, counter: r.sequence, arrival: r.arrivalMillis)
                     }
                     w.endArray()
@@ -96,6 +101,13 @@ enum SubscribeToShard {
                     w.endObject()
                     try await writer.write(EventStream.event("SubscribeToShardEvent", json: w.bytes))
                     lastEvent = ContinuousClock.now
+                    let metricsContext = ActionContext(store: store, request: request, input: JSONObject(), now: clock(),
+                                                       iteratorKey: [], metrics: metrics)
+                    metricsContext.emit(key, "SubscribeToShardEvent.Records", Double(result.count))
+                    metricsContext.emit(key, "SubscribeToShardEvent.Bytes", Double(eventBytes), unit: "Bytes")
+                    metricsContext.emit(key, "SubscribeToShardEvent.MillisBehindLatest", Double(caughtUp ? 0 : max(0, clock() - lastArrival)),
+                                        unit: "Milliseconds")
+                    metricsContext.emit(key, "SubscribeToShardEvent.Success", 1)
                     if atEnd { return }
                 }
             } catch {
