@@ -15,7 +15,7 @@ public final class CloudWatchService: AWSService {
     static let contentType10 = "application/x-amz-json-1.0"
 
     static let actions: [String: any CloudWatchAction.Type] = {
-        let all: [any CloudWatchAction.Type] = [PutMetricData.self, GetMetricStatistics.self, ListMetrics.self]
+        let all: [any CloudWatchAction.Type] = [PutMetricData.self, GetMetricStatistics.self, GetMetricData.self, ListMetrics.self]
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
     }()
 

@@ -81,3 +81,39 @@ def test_aws_query_protocol(server):
     status, headers, body = http(server, "POST", "/", b"Action=Nope&Version=2010-08-01",
                                  {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 400 and b"<Code>InvalidAction</Code>" in body
+
+
+def test_get_metric_data_with_math(server):
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    base = now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=3)
+    for minute in range(3):
+        t = base + datetime.timedelta(minutes=minute)
+        cw.put_metric_data(Namespace="Shop", MetricData=[
+            {"MetricName": "Orders", "Value": 10 * (minute + 1), "Timestamp": t, "Dimensions": [{"Name": "Store", "Value": "a"}]},
+            {"MetricName": "Orders", "Value": 1, "Timestamp": t, "Dimensions": [{"Name": "Store", "Value": "b"}]},
+        ])
+
+    def stat(store):
+        return {"Metric": {"Namespace": "Shop", "MetricName": "Orders", "Dimensions": [{"Name": "Store", "Value": store}]},
+                "Period": 60, "Stat": "Sum"}
+
+    r = cw.get_metric_data(StartTime=base - datetime.timedelta(minutes=1), EndTime=now + datetime.timedelta(minutes=1),
+                           ScanBy="TimestampAscending", MetricDataQueries=[
+                               {"Id": "a", "MetricStat": stat("a"), "ReturnData": True},
+                               {"Id": "b", "MetricStat": stat("b"), "ReturnData": False},
+                               {"Id": "total", "Expression": "SUM(METRICS())", "Label": "Total"},
+                               {"Id": "ratio", "Expression": "(a + b) / 2"},
+                               {"Id": "rate", "Expression": "RATE(a)"}])
+    by_id = {x["Id"]: x for x in r["MetricDataResults"]}
+    assert set(by_id) == {"a", "total", "ratio", "rate"}
+    assert by_id["a"]["Values"] == [10, 20, 30] and by_id["a"]["StatusCode"] == "Complete"
+    assert by_id["total"]["Values"] == [11, 21, 31] and by_id["total"]["Label"] == "Total"
+    assert by_id["ratio"]["Values"] == [5.5, 10.5, 15.5]
+    assert by_id["rate"]["Values"] == [10 / 60, 10 / 60]
+    page = cw.get_metric_data(StartTime=base - datetime.timedelta(minutes=1), EndTime=now + datetime.timedelta(minutes=1),
+                              MaxDatapoints=2, MetricDataQueries=[{"Id": "a", "MetricStat": stat("a")}])
+    assert page["MetricDataResults"][0]["Values"] == [30, 20] and page["NextToken"]
+    with pytest.raises(ClientError) as e:
+        cw.get_metric_data(StartTime=base, EndTime=now, MetricDataQueries=[{"Id": "x", "Expression": "ANOMALY_DETECTION_BAND(a)"}])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
