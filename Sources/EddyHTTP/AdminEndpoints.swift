@@ -6,11 +6,15 @@ public struct AdminEndpoints: Sendable {
     public let services: [any AWSService]
     public let version: String
     let onReset: @Sendable () -> Void
+    /// The metrics in Prometheus text format, for `GET /metrics`.
+    let prometheus: (@Sendable () -> String)?
 
-    public init(services: [any AWSService], version: String, onReset: @escaping @Sendable () -> Void = {}) {
+    public init(services: [any AWSService], version: String, onReset: @escaping @Sendable () -> Void = {},
+                prometheus: (@Sendable () -> String)? = nil) {
         self.services = services
         self.version = version
         self.onReset = onReset
+        self.prometheus = prometheus
     }
 
     /// Names health endpoints list, as LocalStack names them.
@@ -23,6 +27,7 @@ public struct AdminEndpoints: Sendable {
 
     func handles(method: String, path: String) -> Bool {
         switch (method, path) {
+        case ("GET", "/metrics") where prometheus != nil: return true
         case ("POST", "/_eddy/reset"), ("GET", "/_eddy/health"), ("HEAD", "/_eddy/health"),
              ("GET", "/_localstack/health"), ("HEAD", "/_localstack/health"): return true
         default: return false
@@ -31,6 +36,12 @@ public struct AdminEndpoints: Sendable {
 
     func handle(method: String, path: String, requestId: String) async -> ServiceResponse? {
         switch (method, path) {
+        case ("GET", "/metrics"):
+            guard let prometheus else { return nil }
+            var headers = Headers()
+            headers.add("Content-Type", "text/plain; version=0.0.4")
+            headers.add("x-amzn-RequestId", requestId)
+            return ServiceResponse(status: 200, headers: headers, body: Array(prometheus().utf8))
         case ("POST", "/_eddy/reset"):
             do {
                 for s in services { try await s.reset() }

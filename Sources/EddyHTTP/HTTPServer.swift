@@ -118,7 +118,9 @@ final class RequestDispatcher: Sendable {
             RequestHead(method: method, path: path, query: query, headers: headers,
                         context: router.context(headers: headers, query: query, service: service, requestId: requestId))
         }
-        if (path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/")) && admin.handles(method: method, path: path) {
+        // `/metrics` is Prometheus' unless it is a signed S3 request for a bucket of that name.
+        let scrape = path == "/metrics" && query == nil && headers["Authorization"] == nil
+        if (path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/") || scrape) && admin.handles(method: method, path: path) {
             return Route(target: .admin, head: head("eddy"))
         }
         switch router.destination(method: method, path: path, query: query, headers: headers) {

@@ -119,7 +119,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationErrorText("--tls-cert and --tls-key go together")
         }
         let server = try HTTPServer(configuration: .init(host: host, port: port), router: router,
-                                    admin: AdminEndpoints(services: services, version: Eddy.version), logger: logger, tls: tls)
+                                    admin: AdminEndpoints(services: services, version: Eddy.version,
+                                                         prometheus: { (try? metrics.prometheusText()) ?? "" }),
+                                    logger: logger, tls: tls)
         let channel = try await server.start()
         let boundPort = channel.localAddress?.port ?? port
 

@@ -117,3 +117,19 @@ def test_get_metric_data_with_math(server):
     with pytest.raises(ClientError) as e:
         cw.get_metric_data(StartTime=base, EndTime=now, MetricDataQueries=[{"Id": "x", "Expression": "ANOMALY_DETECTION_BAND(a)"}])
     assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_prometheus_metrics_endpoint(server, kinesis):
+    kinesis.create_stream(StreamName="prom", ShardCount=1)
+    wait_active(kinesis, "prom")
+    kinesis.put_records(StreamName="prom", Records=[{"PartitionKey": "p", "Data": b"x"}] * 7)
+    status, headers, body = http(server, "GET", "/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    text = body.decode()
+    assert "# TYPE aws_kinesis_incoming_records summary" in text
+    line = next(l for l in text.splitlines() if l.startswith("aws_kinesis_incoming_records_sum{") and 'stream_name="prom"' in l)
+    assert line.endswith(" 7")
+    # A bucket called "metrics" is still S3's when the request is signed.
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="metrics")
+    assert s3.list_objects_v2(Bucket="metrics")["KeyCount"] == 0
