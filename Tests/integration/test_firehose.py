@@ -149,3 +149,40 @@ def test_buffered_records_survive_kill9_and_are_delivered_once(data_dir):
         assert body == b"".join(f"acked-{i}|".encode() for i in range(50))
     finally:
         s2.stop()
+
+
+def test_app_events_replayed_through_kinesis_firehose_s3(server, kinesis):
+    """The Fixtures data set goes producer -> Kinesis -> Firehose -> gzip objects in S3, and comes
+    back record for record."""
+    import os
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "Fixtures", "events", "app-events.ndjson")
+    lines = open(path, "rb").read().splitlines()
+    fh, s3 = server.client("firehose"), server.client("s3")
+    s3.create_bucket(Bucket="events-lake")
+    kinesis.create_stream(StreamName="app-events", ShardCount=4)
+    wait_active(kinesis, "app-events")
+    fh.create_delivery_stream(
+        DeliveryStreamName="events-to-s3", DeliveryStreamType="KinesisStreamAsSource",
+        KinesisStreamSourceConfiguration={"KinesisStreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/app-events", "RoleARN": ROLE},
+        ExtendedS3DestinationConfiguration=destination(
+            "events-lake", "events/!{timestamp:yyyy}/!{timestamp:MM}/", interval=1, ErrorOutputPrefix="errors/",
+            ProcessingConfiguration={"Enabled": True, "Processors": [{"Type": "AppendDelimiterToRecord", "Parameters": []}]}))
+    wait_active_fh(fh, "events-to-s3")
+    for i in range(0, len(lines), 250):
+        chunk = lines[i:i + 250]
+        r = kinesis.put_records(StreamName="app-events", Records=[
+            {"PartitionKey": line.split(b'"customer_user_id":"')[1][:9].decode(), "Data": line} for line in chunk])
+        assert r["FailedRecordCount"] == 0
+    deadline = time.time() + 20
+    delivered = []
+    while time.time() < deadline:
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="events-lake", Prefix="events/").get("Contents", [])]
+        delivered = []
+        for k in keys:
+            delivered += gzip.decompress(s3.get_object(Bucket="events-lake", Key=k)["Body"].read()).splitlines()
+        if len(delivered) >= len(lines):
+            break
+        time.sleep(0.5)
+    assert sorted(delivered) == sorted(lines)
+    month = time.strftime("events/%Y/%m/", time.gmtime())
+    assert all(k.startswith(month + "events-to-s3-1-") and k.endswith(".gz") for k in keys)
