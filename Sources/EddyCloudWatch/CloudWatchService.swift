@@ -13,6 +13,8 @@ public final class CloudWatchService: AWSService {
     let clock: @Sendable () -> Int64
     static let namespace = "http://monitoring.amazonaws.com/doc/2010-08-01/"
     static let contentType10 = "application/x-amz-json-1.0"
+    static let rpcPrefix = "/service/GraniteServiceVersion20100801/operation/"
+    let cborTranscoder: ShapeTranscoder
 
     static let actions: [String: any CloudWatchAction.Type] = {
         let all: [any CloudWatchAction.Type] = [PutMetricData.self, GetMetricStatistics.self, GetMetricData.self, ListMetrics.self]
@@ -24,25 +26,39 @@ public final class CloudWatchService: AWSService {
         self.clock = clock
         model = try ServiceModel(json: CloudWatchServiceModel.json)
         validator = ShapeValidator(model: model)
+        cborTranscoder = ShapeTranscoder(model: model, timestamps: .taggedSeconds)
     }
 
     public var healthState: String { "running" }
 
     public func reset() async throws { try store.reset() }
 
-    enum WireProtocol { case json, query }
+    enum WireProtocol { case json, query, cbor }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         let requestId = request.context.requestId
         let form = (request.headers["Content-Type"] ?? "").hasPrefix(AWSQueryProtocol.contentType)
-        let proto: WireProtocol = form ? .query : .json
+        let rpc = request.path.hasPrefix(Self.rpcPrefix)
+        let proto: WireProtocol = rpc ? .cbor : form ? .query : .json
         var operation = ""
         do throws(CloudWatchError) {
             let input: JSONObject
-            if request.path.hasPrefix("/service/") {
-                throw .notImplemented("\(request.path.split(separator: "/").last.map(String.init) ?? "") over smithy-rpc-v2-cbor (use the JSON or query protocol)")
-            }
-            if form {
+            if rpc {
+                operation = String(request.path.dropFirst(Self.rpcPrefix.count))
+                guard model.operations[operation] != nil else { throw .wire(.unknownOperation(operation)) }
+                if request.body.isEmpty {
+                    input = JSONObject()
+                } else {
+                    do {
+                        guard case .object(let o) = try CBOR.decode(request.body) else { throw AWSError.serialization("Expected a CBOR map") }
+                        input = o
+                    } catch let e as AWSError {
+                        throw .wire(e)
+                    } catch {
+                        throw .wire(.serialization("\(error)"))
+                    }
+                }
+            } else if form {
                 let pairs = AWSQueryProtocol.form(request.body)
                 operation = pairs["Action"] ?? ""
                 guard model.operations[operation] != nil else { throw .invalidAction(operation) }
@@ -58,6 +74,13 @@ public final class CloudWatchService: AWSService {
             guard let action = Self.actions[operation] else { throw .notImplemented(operation) }
             let body = try action.perform(CloudWatchContext(store: store, request: request.context, input: input, now: clock()))
             switch proto {
+            case .cbor:
+                var headers = Headers()
+                headers.add("x-amzn-RequestId", requestId)
+                headers.add("smithy-protocol", "rpc-v2-cbor")
+                headers.add("Content-Type", "application/cbor")
+                let answer = (try? cborTranscoder.cbor(json: body, operation: operation)) ?? []
+                return ServiceResponse(status: 200, headers: headers, body: answer)
             case .json:
                 return AWSJSONProtocol.response(body, contentType: Self.contentType10, requestId: requestId)
             case .query:
@@ -71,6 +94,13 @@ public final class CloudWatchService: AWSService {
         } catch {
             let e = error.awsError
             switch proto {
+            case .cbor:
+                var headers = Headers()
+                headers.add("x-amzn-RequestId", requestId)
+                headers.add("smithy-protocol", "rpc-v2-cbor")
+                headers.add("Content-Type", "application/cbor")
+                headers.add("x-amzn-query-error", "\(e.code);\(e.status >= 500 ? "Receiver" : "Sender")")
+                return ServiceResponse(status: e.status, headers: headers, body: ShapeTranscoder.error(e))
             case .json:
                 var response = AWSJSONProtocol.errorResponse(e, contentType: Self.contentType10, requestId: requestId)
                 // awsQuery-compatible services also name the query error code.

@@ -133,3 +133,26 @@ def test_prometheus_metrics_endpoint(server, kinesis):
     s3 = server.client("s3")
     s3.create_bucket(Bucket="metrics")
     assert s3.list_objects_v2(Bucket="metrics")["KeyCount"] == 0
+
+
+def test_smithy_rpc_v2_cbor(server):
+    import cbor2
+
+    def rpc(op, obj):
+        status, headers, body = http(server, "POST", f"/service/GraniteServiceVersion20100801/operation/{op}", cbor2.dumps(obj),
+                                     {"Content-Type": "application/cbor", "Accept": "application/cbor", "smithy-protocol": "rpc-v2-cbor",
+                                      "x-amzn-query-mode": "true"})
+        assert headers.get("smithy-protocol") == "rpc-v2-cbor"
+        return status, cbor2.loads(body) if body else {}
+
+    now = time.time()
+    status, _ = rpc("PutMetricData", {"Namespace": "Cbor", "MetricData": [
+        {"MetricName": "M", "Value": 4.0, "Timestamp": cbor2.CBORTag(1, now)}]})
+    assert status == 200
+    status, r = rpc("GetMetricStatistics", {"Namespace": "Cbor", "MetricName": "M", "StartTime": cbor2.CBORTag(1, now - 600),
+                                            "EndTime": cbor2.CBORTag(1, now + 600), "Period": 1200, "Statistics": ["Sum"]})
+    assert status == 200 and r["Datapoints"][0]["Sum"] == 4.0
+    ts = r["Datapoints"][0]["Timestamp"]
+    assert abs(ts.timestamp() - now) < 1300  # tag 1 seconds decode to a datetime
+    status, err = rpc("GetMetricStatistics", {"Namespace": "Cbor"})
+    assert status == 400 and err["__type"] == "ValidationException"

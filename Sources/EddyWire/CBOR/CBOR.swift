@@ -176,6 +176,7 @@ public struct CBORWriter: Sendable {
     }
 
     public mutating func bool(_ b: Bool) { bytes.append(b ? 0xF5 : 0xF4) }
+    public mutating func tag(_ t: UInt64) { head(6, t) }
     public mutating func null() { bytes.append(0xF6) }
     public mutating func arrayHeader(_ count: Int) { head(4, UInt64(count)) }
     public mutating func mapHeader(_ count: Int) { head(5, UInt64(count)) }
@@ -186,8 +187,16 @@ public struct CBORWriter: Sendable {
 /// form the Java SDK reads.
 public struct ShapeTranscoder: Sendable {
     public let model: ServiceModel
+    public let timestamps: TimestampStyle
 
-    public init(model: ServiceModel) { self.model = model }
+    /// How answers carry timestamps: the Kinesis CBOR protocol uses integer epoch milliseconds,
+    /// smithy rpc-v2-cbor tag 1 around epoch seconds.
+    public enum TimestampStyle: Sendable { case epochMillis, taggedSeconds }
+
+    public init(model: ServiceModel, timestamps: TimestampStyle = .epochMillis) {
+        self.model = model
+        self.timestamps = timestamps
+    }
 
     public func cbor(json: [UInt8], operation: String) throws -> [UInt8] {
         let value = try JSONParser.parse(json)
@@ -210,7 +219,14 @@ public struct ShapeTranscoder: Sendable {
         case .null: w.null()
         case .bool(let b): w.bool(b)
         case .number(let d, _):
-            if shape?.type == .timestamp { w.int(Int64((d * 1000).rounded())) } else { w.double(d) }
+            if shape?.type == .timestamp {
+                switch timestamps {
+                case .epochMillis: w.int(Int64((d * 1000).rounded()))
+                case .taggedSeconds: w.tag(1); w.double(d)
+                }
+            } else {
+                w.double(d)
+            }
         case .string(let s):
             if shape?.type == .blob, let bytes = try? Base64.decode(s) { w.blob(bytes) } else { w.text(s) }
         case .array(let items):
