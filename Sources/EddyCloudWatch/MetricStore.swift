@@ -13,14 +13,49 @@ public final class MetricStore: MetricsSink, Sendable {
         var bucket: Int64
     }
 
+    /// Samples kept per data point for percentiles: a uniform reservoir of at most this many.
+    static let maxSamples = 512
+
     struct Aggregate {
         var count, sum, minimum, maximum: Double
+        var samples: [Double] = []
+        var seen = 0
 
         mutating func merge(_ d: MetricDatum) {
             count += d.count
             sum += d.sum
             minimum = min(minimum, d.minimum)
             maximum = max(maximum, d.maximum)
+            addSamples(d)
+        }
+
+        /// Single values (and Values/Counts) are samples; a StatisticSet has none to give.
+        mutating func addSamples(_ d: MetricDatum) {
+            guard d.minimum == d.maximum, d.count > 0, d.sum == d.minimum * d.count else { return }
+            for _ in 0..<min(Int(d.count), MetricStore.maxSamples) { add(d.minimum) }
+        }
+
+        mutating func add(_ v: Double) {
+            seen += 1
+            if samples.count < MetricStore.maxSamples {
+                samples.append(v)
+            } else {
+                let j = Int.random(in: 0..<seen)
+                if j < MetricStore.maxSamples { samples[j] = v }
+            }
+        }
+    }
+
+    static func encode(_ samples: [Double]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(samples.count * 8)
+        for v in samples { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+        return out
+    }
+
+    static func decode(_ bytes: [UInt8]) -> [Double] {
+        stride(from: 0, to: bytes.count - 7, by: 8).map { i in
+            Double(bitPattern: bytes[i..<(i + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
     }
 
@@ -34,6 +69,7 @@ public final class MetricStore: MetricsSink, Sendable {
                 account TEXT NOT NULL, region TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
                 dimensions TEXT NOT NULL, unit TEXT NOT NULL, ts INTEGER NOT NULL,
                 count REAL NOT NULL, sum REAL NOT NULL, minimum REAL NOT NULL, maximum REAL NOT NULL,
+                samples BLOB, seen INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (account, region, namespace, name, dimensions, unit, ts));
             CREATE INDEX IF NOT EXISTS datapoints_by_time ON datapoints (ts);
             """)
@@ -59,7 +95,9 @@ public final class MetricStore: MetricsSink, Sendable {
                       dimensions: Self.canonical(d.dimensions), unit: d.unit, bucket: seconds - seconds % resolution)
         pending.withLock { all in
             if all[key] == nil {
-                all[key] = Aggregate(count: d.count, sum: d.sum, minimum: d.minimum, maximum: d.maximum)
+                var a = Aggregate(count: d.count, sum: d.sum, minimum: d.minimum, maximum: d.maximum)
+                a.addSamples(d)
+                all[key] = a
             } else {
                 all[key]!.merge(d)
             }
@@ -73,15 +111,27 @@ public final class MetricStore: MetricsSink, Sendable {
         }
         guard !batch.isEmpty else { return }
         try db.transaction { tx in
-            for (k, a) in batch {
+            for (k, new) in batch {
+                let keyParams: [SQLiteValue] = [.text(k.account), .text(k.region), .text(k.namespace), .text(k.name), .text(k.dimensions),
+                                                .text(k.unit), .integer(k.bucket)]
+                var a = new
+                if let old = try tx.query("""
+                    SELECT count, sum, minimum, maximum, samples, seen FROM datapoints
+                    WHERE account = ? AND region = ? AND namespace = ? AND name = ? AND dimensions = ? AND unit = ? AND ts = ?
+                    """, keyParams).first {
+                    var merged = Aggregate(count: old[0].double! + a.count, sum: old[1].double! + a.sum,
+                                           minimum: min(old[2].double!, a.minimum), maximum: max(old[3].double!, a.maximum))
+                    if case .blob(let b) = old[4] { merged.samples = Self.decode(b) }
+                    merged.seen = Int(old[5].int ?? 0)
+                    for v in a.samples { merged.add(v) }
+                    a = merged
+                }
                 try tx.query("""
-                    INSERT INTO datapoints (account, region, namespace, name, dimensions, unit, ts, count, sum, minimum, maximum)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (account, region, namespace, name, dimensions, unit, ts) DO UPDATE SET
-                      count = count + excluded.count, sum = sum + excluded.sum,
-                      minimum = min(minimum, excluded.minimum), maximum = max(maximum, excluded.maximum)
-                    """, [.text(k.account), .text(k.region), .text(k.namespace), .text(k.name), .text(k.dimensions), .text(k.unit),
-                          .integer(k.bucket), .real(a.count), .real(a.sum), .real(a.minimum), .real(a.maximum)])
+                    INSERT OR REPLACE INTO datapoints (account, region, namespace, name, dimensions, unit, ts, count, sum, minimum, maximum,
+                                                       samples, seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, keyParams + [.real(a.count), .real(a.sum), .real(a.minimum), .real(a.maximum),
+                                     a.samples.isEmpty ? .null : .blob(Self.encode(a.samples)), .integer(Int64(a.seen))])
             }
         }
     }
@@ -90,6 +140,8 @@ public final class MetricStore: MetricsSink, Sendable {
         public var unit: String
         public var seconds: Int64
         public var count, sum, minimum, maximum: Double
+        /// A sample of the values (for percentiles); empty when only statistic sets were sent.
+        public var samples: [Double]
     }
 
     /// The stored points of one metric (exact dimension set) in [start, end) seconds.
@@ -97,12 +149,15 @@ public final class MetricStore: MetricsSink, Sendable {
                      dimensions: [(name: String, value: String)], start: Int64, end: Int64) throws -> [Row] {
         try flush()
         return try db.query("""
-            SELECT unit, ts, count, sum, minimum, maximum FROM datapoints
+            SELECT unit, ts, count, sum, minimum, maximum, samples FROM datapoints
             WHERE account = ? AND region = ? AND namespace = ? AND name = ? AND dimensions = ? AND ts >= ? AND ts < ?
             ORDER BY ts
             """, [.text(account), .text(region), .text(namespace), .text(name), .text(Self.canonical(dimensions)),
                   .integer(start), .integer(end)]).map {
-            Row(unit: $0[0].text!, seconds: $0[1].int!, count: $0[2].double!, sum: $0[3].double!, minimum: $0[4].double!, maximum: $0[5].double!)
+            var samples: [Double] = []
+            if case .blob(let b) = $0[6] { samples = Self.decode(b) }
+            return Row(unit: $0[0].text!, seconds: $0[1].int!, count: $0[2].double!, sum: $0[3].double!, minimum: $0[4].double!,
+                       maximum: $0[5].double!, samples: samples)
         }
     }
 
@@ -132,5 +187,21 @@ public final class MetricStore: MetricsSink, Sendable {
     public func reset() throws {
         pending.withLock { $0.removeAll() }
         try db.execute("DELETE FROM datapoints")
+    }
+}
+
+/// Percentiles as CloudWatch names them (`p99`, `p99.9`) over a sample of values.
+public enum Percentile {
+    /// The percentile a statistic name asks for, or nil when it is not one.
+    public static func parse(_ name: String) -> Double? {
+        guard name.hasPrefix("p"), let p = Double(name.dropFirst()), p >= 0, p <= 100 else { return nil }
+        return p
+    }
+
+    public static func of(_ values: [Double], _ p: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 }

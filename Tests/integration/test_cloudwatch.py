@@ -156,3 +156,17 @@ def test_smithy_rpc_v2_cbor(server):
     assert abs(ts.timestamp() - now) < 1300  # tag 1 seconds decode to a datetime
     status, err = rpc("GetMetricStatistics", {"Namespace": "Cbor"})
     assert status == 400 and err["__type"] == "ValidationException"
+
+
+def test_percentiles(server):
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cw.put_metric_data(Namespace="Lat", MetricData=[{"MetricName": "L", "Values": [float(v) for v in range(1, 101)], "Unit": "Milliseconds"}])
+    r = cw.get_metric_statistics(Namespace="Lat", MetricName="L", StartTime=now - datetime.timedelta(minutes=5),
+                                 EndTime=now + datetime.timedelta(minutes=5), Period=600, ExtendedStatistics=["p50", "p99"])
+    ext = r["Datapoints"][0]["ExtendedStatistics"]
+    assert ext == {"p50": 50.0, "p99": 99.0}
+    d = cw.get_metric_data(StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5),
+                           MetricDataQueries=[{"Id": "p", "MetricStat": {"Metric": {"Namespace": "Lat", "MetricName": "L"},
+                                                                           "Period": 600, "Stat": "p90"}}])
+    assert d["MetricDataResults"][0]["Values"] == [90.0]

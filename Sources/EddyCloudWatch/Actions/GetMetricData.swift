@@ -20,21 +20,24 @@ enum GetMetricData: CloudWatchAction {
             let period = Int64(stat["Period"]?.int ?? 60)
             guard period > 0 else { throw .invalidParameterValue("The parameter MetricStat.Period must be positive.") }
             let statistic = stat["Stat"]?.string ?? "Sum"
-            guard GetMetricStatistics.statistics.contains(statistic) else {
-                throw .invalidParameterValue("Eddy computes SampleCount, Average, Sum, Minimum and Maximum; \(statistic) is not supported yet.")
+            let percentile = Percentile.parse(statistic)
+            guard GetMetricStatistics.statistics.contains(statistic) || percentile != nil else {
+                throw .invalidParameterValue("Eddy computes SampleCount, Average, Sum, Minimum, Maximum and pNN; \(statistic) is not supported yet.")
             }
             let rows = try c.storage {
                 try c.store.rows(account: c.request.accountId, region: c.request.region, namespace: metric?["Namespace"]?.string ?? "",
                                  name: metric?["MetricName"]?.string ?? "", dimensions: c.dimensions(metric?["Dimensions"]),
                                  start: start, end: end)
             }.filter { stat["Unit"]?.string == nil || $0.unit == stat["Unit"]?.string }
-            var buckets: [Int64: (count: Double, sum: Double, min: Double, max: Double)] = [:]
+            var buckets: [Int64: (count: Double, sum: Double, min: Double, max: Double, samples: [Double])] = [:]
             for r in rows {
                 let b = r.seconds - r.seconds % period
-                let e = buckets[b] ?? (0, 0, .infinity, -.infinity)
-                buckets[b] = (e.count + r.count, e.sum + r.sum, min(e.min, r.minimum), max(e.max, r.maximum))
+                let e = buckets[b] ?? (0, 0, .infinity, -.infinity, [])
+                buckets[b] = (e.count + r.count, e.sum + r.sum, min(e.min, r.minimum), max(e.max, r.maximum), e.samples + r.samples)
             }
-            series[id] = buckets.mapValues { b in
+            if let percentile {
+                series[id] = buckets.compactMapValues { Percentile.of($0.samples, percentile) }
+            } else { series[id] = buckets.mapValues { b in
                 switch statistic {
                 case "SampleCount": b.count
                 case "Average": b.count > 0 ? b.sum / b.count : 0
@@ -42,7 +45,7 @@ enum GetMetricData: CloudWatchAction {
                 case "Minimum": b.min
                 default: b.max
                 }
-            }
+            } }
             labels[id] = q["Label"]?.string ?? metric?["MetricName"]?.string ?? id
             statIds.append(id)
         }

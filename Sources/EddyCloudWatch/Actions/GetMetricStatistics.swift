@@ -8,11 +8,15 @@ enum GetMetricStatistics: CloudWatchAction {
     static func perform(_ c: CloudWatchContext) throws(CloudWatchError) -> [UInt8] {
         let i = c.input
         let wanted = (i["Statistics"]?.array ?? []).compactMap(\.string)
-        if i["ExtendedStatistics"]?.array?.isEmpty == false {
-            throw .invalidParameterValue("Eddy does not compute ExtendedStatistics (percentiles) yet.")
+        let extended = (i["ExtendedStatistics"]?.array ?? []).compactMap(\.string)
+        for e in extended where Percentile.parse(e) == nil {
+            throw .invalidParameterValue("The value \(e) for parameter ExtendedStatistics is not supported (use pNN or pNN.NN).")
         }
-        guard !wanted.isEmpty else {
+        guard !wanted.isEmpty || !extended.isEmpty else {
             throw .missingParameter("The parameter Statistics or ExtendedStatistics must be specified.")
+        }
+        if !wanted.isEmpty && !extended.isEmpty {
+            throw .invalidParameterCombination("Parameters Statistics and ExtendedStatistics are mutually exclusive.")
         }
         let period = i["Period"]?.int ?? 60
         guard period > 0, period % 60 == 0 || [1, 5, 10, 30].contains(period) else {
@@ -26,13 +30,14 @@ enum GetMetricStatistics: CloudWatchAction {
                              name: i["MetricName"]?.string ?? "", dimensions: c.dimensions(i["Dimensions"]), start: start, end: end)
         }.filter { unit == nil || $0.unit == unit }
         // Group into periods aligned on the epoch.
-        var buckets: [Int64: (unit: String, count: Double, sum: Double, minimum: Double, maximum: Double)] = [:]
+        var buckets: [Int64: (unit: String, count: Double, sum: Double, minimum: Double, maximum: Double, samples: [Double])] = [:]
         for r in rows {
             let b = r.seconds - r.seconds % Int64(period)
             if let e = buckets[b] {
-                buckets[b] = (e.unit, e.count + r.count, e.sum + r.sum, min(e.minimum, r.minimum), max(e.maximum, r.maximum))
+                buckets[b] = (e.unit, e.count + r.count, e.sum + r.sum, min(e.minimum, r.minimum), max(e.maximum, r.maximum),
+                              e.samples + r.samples)
             } else {
-                buckets[b] = (r.unit, r.count, r.sum, r.minimum, r.maximum)
+                buckets[b] = (r.unit, r.count, r.sum, r.minimum, r.maximum, r.samples)
             }
         }
         return json { w in
@@ -50,6 +55,13 @@ enum GetMetricStatistics: CloudWatchAction {
                     case "Minimum": w.double(b.minimum)
                     default: w.double(b.maximum)
                     }
+                }
+                if !extended.isEmpty {
+                    w.key("ExtendedStatistics"); w.beginObject()
+                    for e in extended {
+                        if let v = Percentile.of(b.samples, Percentile.parse(e)!) { w.key(e); w.double(v) }
+                    }
+                    w.endObject()
                 }
                 w.member("Unit", b.unit)
                 w.endObject()
