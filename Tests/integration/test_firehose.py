@@ -186,3 +186,21 @@ def test_app_events_replayed_through_kinesis_firehose_s3(server, kinesis):
     assert sorted(delivered) == sorted(lines)
     month = time.strftime("events/%Y/%m/", time.gmtime())
     assert all(k.startswith(month + "events-to-s3-1-") and k.endswith(".gz") for k in keys)
+
+
+def test_missing_bucket_is_retried_then_delivered(server):
+    fh, s3 = server.client("firehose"), server.client("s3")
+    fh.create_delivery_stream(DeliveryStreamName="later", ExtendedS3DestinationConfiguration=destination("late-bucket", "l/", interval=0))
+    wait_active_fh(fh, "later")
+    fh.put_record(DeliveryStreamName="later", Record={"Data": b"kept while the bucket is missing"})
+    deadline = time.time() + 5
+    failure = None
+    while time.time() < deadline and not failure:
+        failure = fh.describe_delivery_stream(DeliveryStreamName="later")["DeliveryStreamDescription"].get("FailureDescription")
+        time.sleep(0.1)
+    assert failure and "late-bucket" in failure["Details"]
+    s3.create_bucket(Bucket="late-bucket")
+    keys = objects(s3, "late-bucket", "l/", timeout=15)
+    assert len(keys) == 1
+    assert gzip.decompress(s3.get_object(Bucket="late-bucket", Key=keys[0])["Body"].read()) == b"kept while the bucket is missing"
+    assert "FailureDescription" not in fh.describe_delivery_stream(DeliveryStreamName="later")["DeliveryStreamDescription"]

@@ -31,7 +31,7 @@ struct Delivery {
     @discardableResult
     func run(now: Int64, flush: Bool = false) -> Int {
         var written = 0
-        for s in store.all() where s.status(now: now, createMillis: 0) == "ACTIVE" {
+        for s in store.all() where s.status(now: now, createMillis: 0) == "ACTIVE" && (flush || store.mayDeliver(s.id, now: now)) {
             guard let batch = pending(s) , !batch.records.isEmpty else { continue }
             let hints = s.hints
             guard flush || batch.bytes >= hints.bytes || now - batch.oldest >= hints.intervalMillis else { continue }
@@ -50,11 +50,16 @@ struct Delivery {
                     buffer.trim(toSequence: done)
                 }
                 store.setFailure(s, nil)
+                store.deliverySucceeded(s.id)
                 written += 1
             } catch {
                 emit(s, "DeliveryToS3.Success", 0, now: now)
                 store.setFailure(s, "\(error)")
-                logger.warning("delivery failed; will retry", metadata: ["deliveryStream": "\(s.name)", "error": "\(error)"])
+                let attempts = store.deliveryFailed(s.id, now: now)
+                if attempts == 1 || attempts % 10 == 0 {
+                    logger.warning("delivery to S3 failed; retrying with backoff (records stay buffered)",
+                                   metadata: ["deliveryStream": "\(s.name)", "attempts": "\(attempts)", "error": "\(error)"])
+                }
             }
         }
         return written

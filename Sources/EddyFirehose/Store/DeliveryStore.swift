@@ -42,6 +42,24 @@ public final class DeliveryStore: Sendable {
     let db: SQLiteDatabase
     let log: LogConfiguration
     private let streams: Mutex<[String: DeliveryStream]>
+    /// Failed deliveries wait before they are retried: attempts so far and when to try next.
+    private let backoff = Mutex<[Int64: (attempts: Int, next: Int64)]>([:])
+
+    /// Whether a delivery stream may try to deliver now (false while backing off after failures).
+    func mayDeliver(_ id: Int64, now: Int64) -> Bool { backoff.withLock { ($0[id]?.next ?? 0) <= now } }
+
+    /// Records a failed delivery; returns the number of consecutive failures.
+    @discardableResult
+    func deliveryFailed(_ id: Int64, now: Int64) -> Int {
+        backoff.withLock { all in
+            let attempts = (all[id]?.attempts ?? 0) + 1
+            // 0.5 s, 1 s, 2 s … up to 30 s between attempts.
+            all[id] = (attempts, now + min(30_000, 500 << min(attempts - 1, 6)))
+            return attempts
+        }
+    }
+
+    func deliverySucceeded(_ id: Int64) { backoff.withLock { _ = $0.removeValue(forKey: id) } }
 
     static func key(_ account: String, _ region: String, _ name: String) -> String { "\(account)|\(region)|\(name)" }
 
