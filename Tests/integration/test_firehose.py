@@ -204,3 +204,67 @@ def test_missing_bucket_is_retried_then_delivered(server):
     assert len(keys) == 1
     assert gzip.decompress(s3.get_object(Bucket="late-bucket", Key=keys[0])["Body"].read()) == b"kept while the bucket is missing"
     assert "FailureDescription" not in fh.describe_delivery_stream(DeliveryStreamName="later")["DeliveryStreamDescription"]
+
+
+def test_dynamic_partitioning_and_deaggregation(server):
+    import hashlib
+    import json
+    fh, s3 = server.client("firehose"), server.client("s3")
+    s3.create_bucket(Bucket="parts")
+    processors = [
+        {"Type": "RecordDeAggregation", "Parameters": [{"ParameterName": "SubRecordType", "ParameterValue": "JSON"}]},
+        {"Type": "MetadataExtraction", "Parameters": [
+            {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{country:.geo.country, first:.tags[0]}"},
+            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]},
+        {"Type": "AppendDelimiterToRecord", "Parameters": []},
+    ]
+    fh.create_delivery_stream(DeliveryStreamName="by-country", ExtendedS3DestinationConfiguration=destination(
+        "parts", "c=!{partitionKeyFromQuery:country}/t=!{partitionKeyFromQuery:first}/", interval=1,
+        ErrorOutputPrefix="err/!{firehose:error-output-type}/",
+        DynamicPartitioningConfiguration={"Enabled": True}, ProcessingConfiguration={"Enabled": True, "Processors": processors}))
+    wait_active_fh(fh, "by-country")
+    events = [{"id": i, "geo": {"country": ["US", "DE"][i % 2]}, "tags": ["a" if i < 4 else "b"]} for i in range(6)]
+    aggregated = "".join(json.dumps(e) for e in events[:3]).encode()  # three objects in one record
+    fh.put_record_batch(DeliveryStreamName="by-country", Records=[{"Data": aggregated}] +
+                        [{"Data": json.dumps(e).encode()} for e in events[3:]] + [{"Data": b"not json"}])
+    keys = objects(s3, "parts", "", want=5, timeout=15)
+    by_prefix = {}
+    for k in keys:
+        prefix = k.rsplit("/", 1)[0]
+        lines = gzip.decompress(s3.get_object(Bucket="parts", Key=k)["Body"].read()).splitlines()
+        by_prefix.setdefault(prefix, []).extend(lines)
+    assert sorted(by_prefix) == ["c=DE/t=a", "c=DE/t=b", "c=US/t=a", "c=US/t=b", "err/partitioning-failed"]
+    assert sorted(json.loads(l)["id"] for l in by_prefix["c=US/t=a"]) == [0, 2]
+    assert by_prefix["err/partitioning-failed"] == [b"not json"]
+    with pytest.raises(ClientError) as e:
+        fh.create_delivery_stream(DeliveryStreamName="lambda", ExtendedS3DestinationConfiguration=destination(
+            "parts", "!{partitionKeyFromLambda:x}/", ErrorOutputPrefix="e/", DynamicPartitioningConfiguration={"Enabled": True}))
+    assert e.value.response["Error"]["Code"] == "InvalidArgumentException"
+
+    # KPL aggregated records from a Kinesis source are split into their user records.
+    def varint(n):
+        out = b""
+        while True:
+            b = n & 0x7F
+            n >>= 7
+            out += bytes([b | (0x80 if n else 0)])
+            if not n:
+                return out
+
+    def field(num, payload):
+        return varint(num << 3 | 2) + varint(len(payload)) + payload
+
+    body = field(1, b"pk") + b"".join(field(3, varint(1 << 3) + varint(0) + field(3, f"kpl-{i}".encode())) for i in range(3))
+    aggregate = b"\xf3\x89\x9a\xc2" + body + hashlib.md5(body).digest()
+    k = server.client()
+    k.create_stream(StreamName="kpl", ShardCount=1)
+    wait_active(k, "kpl")
+    fh.create_delivery_stream(DeliveryStreamName="kpl-out", DeliveryStreamType="KinesisStreamAsSource",
+                              KinesisStreamSourceConfiguration={"KinesisStreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/kpl", "RoleARN": ROLE},
+                              ExtendedS3DestinationConfiguration=destination("parts", "kpl/", ProcessingConfiguration={"Enabled": True, "Processors": [
+                                  {"Type": "RecordDeAggregation", "Parameters": [{"ParameterName": "SubRecordType", "ParameterValue": "KPL"}]},
+                                  {"Type": "AppendDelimiterToRecord", "Parameters": []}]}))
+    wait_active_fh(fh, "kpl-out")
+    k.put_record(StreamName="kpl", PartitionKey="pk", Data=aggregate)
+    keys = objects(s3, "parts", "kpl/")
+    assert gzip.decompress(s3.get_object(Bucket="parts", Key=keys[0])["Body"].read()) == b"kpl-0\nkpl-1\nkpl-2\n"

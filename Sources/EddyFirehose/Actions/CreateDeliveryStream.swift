@@ -72,18 +72,34 @@ enum S3Destination {
         guard compression == "UNCOMPRESSED" || compression == "GZIP" else {
             throw .invalidArgument("CompressionFormat \(compression) is not supported by Eddy; use GZIP or UNCOMPRESSED.")
         }
+        let prefix = config["Prefix"]?.string ?? ""
+        if prefix.contains("!{partitionKeyFromLambda:") {
+            throw .invalidArgument("partitionKeyFromLambda is not supported by Eddy (no Lambda here); use MetadataExtraction and partitionKeyFromQuery.")
+        }
         if config["DynamicPartitioningConfiguration"]?.object?["Enabled"]?.bool == true {
-            throw .invalidArgument("Dynamic partitioning is not supported by Eddy.")
+            let processors = config["ProcessingConfiguration"]?.object?["Processors"]?.array ?? []
+            guard let extraction = processors.first(where: { $0.object?["Type"]?.string == "MetadataExtraction" }) else {
+                throw .invalidArgument("Dynamic partitioning needs a MetadataExtraction processor (partitionKeyFromQuery).")
+            }
+            let query = (extraction.object?["Parameters"]?.array ?? []).first {
+                $0.object?["ParameterName"]?.string == "MetadataExtractionQuery"
+            }?.object?["ParameterValue"]?.string ?? ""
+            let names = try Processing.parseQuery(query).map(\.name)
+            guard names.contains(where: { prefix.contains("!{partitionKeyFromQuery:\($0)}") }) else {
+                throw .invalidArgument("When dynamic partitioning is enabled, the Prefix must contain !{partitionKeyFromQuery:<key>} for a key of the MetadataExtractionQuery.")
+            }
+        } else if prefix.contains("!{partitionKeyFromQuery:") {
+            throw .invalidArgument("!{partitionKeyFromQuery:…} in the Prefix needs dynamic partitioning enabled.")
         }
         if config["DataFormatConversionConfiguration"]?.object?["Enabled"]?.bool == true {
             throw .invalidArgument("Data format conversion is not supported by Eddy.")
         }
         if let processing = config["ProcessingConfiguration"]?.object, processing["Enabled"]?.bool != false {
-            for p in processing["Processors"]?.array ?? [] where p.object?["Type"]?.string != "AppendDelimiterToRecord" {
-                throw .invalidArgument("Processor \(p.object?["Type"]?.string ?? "") is not supported by Eddy (AppendDelimiterToRecord is).")
+            let supported = ["AppendDelimiterToRecord", "RecordDeAggregation", "MetadataExtraction"]
+            for p in processing["Processors"]?.array ?? [] where !supported.contains(p.object?["Type"]?.string ?? "") {
+                throw .invalidArgument("Processor \(p.object?["Type"]?.string ?? "") is not supported by Eddy (\(supported.joined(separator: ", ")) are; Lambda is not).")
             }
         }
-        let prefix = config["Prefix"]?.string ?? ""
         let errorPrefix = config["ErrorOutputPrefix"]?.string ?? ""
         if prefix.contains("!{") && errorPrefix.isEmpty {
             throw .invalidArgument("ErrorOutputPrefix cannot be null or empty when Prefix contains expressions")
@@ -105,6 +121,7 @@ enum S3Destination {
         ]
         if let p = config["ProcessingConfiguration"] { out.append(("ProcessingConfiguration", p)) }
         if let e = config["FileExtension"] { out.append(("FileExtension", e)) }
+        if let dp = config["DynamicPartitioningConfiguration"] { out.append(("DynamicPartitioningConfiguration", dp)) }
         return JSONObject(out)
     }
 }

@@ -99,41 +99,67 @@ struct Delivery {
 
     func deliver(_ s: DeliveryStream, _ batch: Batch) throws {
         let d = s.destination
-        let delimiter = (d["ProcessingConfiguration"]?.object?["Processors"]?.array ?? []).contains {
-            $0.object?["Type"]?.string == "AppendDelimiterToRecord"
-        } && d["ProcessingConfiguration"]?.object?["Enabled"]?.bool != false
-        var body: [UInt8] = []
-        body.reserveCapacity(batch.bytes + (delimiter ? batch.records.count : 0))
-        for r in batch.records {
-            body += r.data
-            if delimiter { body.append(0x0A) }
-        }
-        let gzip = d["CompressionFormat"]?.string == "GZIP"
-        if gzip { body = try Gzip.compress(body) }
+        let processing = Processing(d)
+        let records = batch.records.flatMap { processing.split($0.data) }
         guard let bucketARN = d["BucketARN"]?.string, bucketARN.hasPrefix("arn:aws:s3:::") else {
             throw ObjectWriterError.failed("invalid BucketARN")
         }
         let bucket = String(bucketARN.dropFirst("arn:aws:s3:::".count))
-        let key = ObjectKey.make(stream: s, prefix: d["Prefix"]?.string ?? "", arrival: batch.oldest,
-                                 identity: batch.firstPositions, fileExtension: d["FileExtension"]?.string ?? (gzip ? ".gz" : ""))
-        try objects.putObject(account: s.account, bucket: bucket, key: key, body: body,
-                              contentType: gzip ? "application/x-gzip" : "application/octet-stream")
+        let prefix = d["Prefix"]?.string ?? ""
+        // Dynamic partitioning: one object per set of partition keys; records whose keys cannot
+        // be read go under the error prefix.
+        var groups: [(prefix: String, partitions: [String: String], records: [[UInt8]])] = []
+        if processing.partitionQueries.isEmpty {
+            groups = [(prefix, [:], records)]
+        } else {
+            var byKey: [[String]: Int] = [:]
+            var failed: [[UInt8]] = []
+            for r in records {
+                guard let keys = processing.partitionKeys(r) else { failed.append(r); continue }
+                let id = keys.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                if let g = byKey[id] { groups[g].records.append(r) } else {
+                    byKey[id] = groups.count
+                    groups.append((prefix, keys, [r]))
+                }
+            }
+            if !failed.isEmpty {
+                groups.append(((d["ErrorOutputPrefix"]?.string ?? "").isEmpty ? "processing-failed/" : d["ErrorOutputPrefix"]!.string!,
+                               ["firehose:error-output-type": "partitioning-failed"], failed))
+            }
+        }
+        let gzip = d["CompressionFormat"]?.string == "GZIP"
+        for group in groups {
+            var body: [UInt8] = []
+            for r in group.records {
+                body += r
+                if processing.appendDelimiter { body.append(0x0A) }
+            }
+            if gzip { body = try Gzip.compress(body) }
+            let groupIdentity = group.partitions.sorted { $0.key < $1.key }.reduce(UInt64(14_695_981_039_346_656_037)) { h, kv in
+                (kv.key + "=" + kv.value).utf8.reduce(h) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            }
+            let key = ObjectKey.make(stream: s, prefix: group.prefix, arrival: batch.oldest, identity: batch.firstPositions + [groupIdentity],
+                                     fileExtension: d["FileExtension"]?.string ?? (gzip ? ".gz" : ""), partitions: group.partitions)
+            try objects.putObject(account: s.account, bucket: bucket, key: key, body: body,
+                                  contentType: gzip ? "application/x-gzip" : "application/octet-stream")
+        }
     }
 }
 
 /// Object keys as Firehose writes them: `<Prefix>[yyyy/MM/dd/HH/]<name>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><ext>`.
 /// A prefix with `!{timestamp:…}` expressions replaces the default time prefix.
 enum ObjectKey {
-    static func make(stream: DeliveryStream, prefix: String, arrival: Int64, identity: [UInt64], fileExtension: String) -> String {
+    static func make(stream: DeliveryStream, prefix: String, arrival: Int64, identity: [UInt64], fileExtension: String,
+                     partitions: [String: String] = [:]) -> String {
         let custom = prefix.contains("!{")
-        let expanded = expand(prefix, arrival: arrival, identity: identity)
+        let expanded = expand(prefix, arrival: arrival, identity: identity, partitions: partitions)
         let timePath = custom ? "" : format("yyyy/MM/dd/HH/", arrival)
         let name = "\(stream.name)-\(stream.version)-\(format("yyyy-MM-dd-HH-mm-ss", arrival))-\(uuid(stream.id, identity))"
         return expanded + timePath + name + fileExtension
     }
 
     /// `!{timestamp:<Java date pattern>}` and `!{firehose:random-string}`.
-    static func expand(_ prefix: String, arrival: Int64, identity: [UInt64]) -> String {
+    static func expand(_ prefix: String, arrival: Int64, identity: [UInt64], partitions: [String: String] = [:]) -> String {
         var out = ""
         var rest = Substring(prefix)
         while let open = rest.firstRange(of: "!{") {
@@ -145,7 +171,9 @@ enum ObjectKey {
             } else if expression == "firehose:random-string" {
                 out += String(uuid(0, identity).prefix(11))
             } else if expression == "firehose:error-output-type" {
-                out += "processing-failed"
+                out += partitions["firehose:error-output-type"] ?? "processing-failed"
+            } else if expression.hasPrefix("partitionKeyFromQuery:") {
+                out += partitions[String(expression.dropFirst("partitionKeyFromQuery:".count))] ?? ""
             }
             rest = rest[rest.index(after: close)...]
         }

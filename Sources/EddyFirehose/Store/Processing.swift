@@ -1,0 +1,191 @@
+import EddyWire
+
+/// What a delivery stream's ProcessingConfiguration and dynamic partitioning do to records
+/// before they are written: split aggregated records, extract partition keys with simple JQ
+/// paths, append a newline.
+struct Processing {
+    var appendDelimiter = false
+    /// `JSON` or `KPL` when RecordDeAggregation is on.
+    var deaggregation: String?
+    /// Partition key name → JQ path, when dynamic partitioning is on.
+    var partitionQueries: [(name: String, path: [PathStep])] = []
+
+    enum PathStep: Equatable { case field(String), index(Int) }
+
+    init(_ destination: JSONObject) {
+        let processing = destination["ProcessingConfiguration"]?.object
+        guard processing?["Enabled"]?.bool != false else { return }
+        for p in processing?["Processors"]?.array ?? [] {
+            let params = Dictionary((p.object?["Parameters"]?.array ?? []).compactMap { x -> (String, String)? in
+                guard let o = x.object, let n = o["ParameterName"]?.string else { return nil }
+                return (n, o["ParameterValue"]?.string ?? "")
+            }, uniquingKeysWith: { $1 })
+            switch p.object?["Type"]?.string {
+            case "AppendDelimiterToRecord": appendDelimiter = true
+            case "RecordDeAggregation": deaggregation = params["SubRecordType"] ?? "JSON"
+            case "MetadataExtraction":
+                if destination["DynamicPartitioningConfiguration"]?.object?["Enabled"]?.bool == true {
+                    partitionQueries = (try? Self.parseQuery(params["MetadataExtractionQuery"] ?? "")) ?? []
+                }
+            default: break
+            }
+        }
+    }
+
+    /// `{country:.country_code, src:.meta.source, first:.items[0]}` → names and paths.
+    static func parseQuery(_ query: String) throws(FirehoseError) -> [(name: String, path: [PathStep])] {
+        var text = query.trimmingCharacters(" ")
+        guard text.hasPrefix("{"), text.hasSuffix("}") else { throw .invalidArgument("MetadataExtractionQuery must look like {name:.path, …}: \(query)") }
+        text = String(text.dropFirst().dropLast())
+        var out: [(String, [PathStep])] = []
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: ":", maxSplits: 1)
+            guard kv.count == 2 else { throw .invalidArgument("Cannot read \(part) in MetadataExtractionQuery.") }
+            out.append((String(kv[0]).trimmingCharacters(" "), try parsePath(String(kv[1]).trimmingCharacters(" "))))
+        }
+        return out
+    }
+
+    /// `.a`, `.a.b`, `.a[0]` (the JQ paths dynamic partitioning is used with).
+    static func parsePath(_ path: String) throws(FirehoseError) -> [PathStep] {
+        var steps: [PathStep] = []
+        var rest = Substring(path)
+        guard rest.first == "." else { throw .invalidArgument("Unsupported JQ expression \(path): use paths like .a, .a.b or .a[0].") }
+        while !rest.isEmpty {
+            if rest.first == "." {
+                rest = rest.dropFirst()
+                let name = rest.prefix { $0 != "." && $0 != "[" }
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw .invalidArgument("Unsupported JQ expression \(path): use paths like .a, .a.b or .a[0].")
+                }
+                steps.append(.field(String(name)))
+                rest = rest.dropFirst(name.count)
+            } else if rest.first == "[" {
+                guard let close = rest.firstIndex(of: "]"), let i = Int(rest[rest.index(after: rest.startIndex)..<close]) else {
+                    throw .invalidArgument("Unsupported JQ expression \(path).")
+                }
+                steps.append(.index(i))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                throw .invalidArgument("Unsupported JQ expression \(path): use paths like .a, .a.b or .a[0].")
+            }
+        }
+        return steps
+    }
+
+    /// The record's partition keys, or nil when it is not JSON or a path finds nothing.
+    func partitionKeys(_ data: [UInt8]) -> [String: String]? {
+        guard let value = try? JSONParser.parse(data) else { return nil }
+        var keys: [String: String] = [:]
+        for (name, path) in partitionQueries {
+            var v: JSONValue? = value
+            for step in path {
+                switch step {
+                case .field(let f): v = v?.object?[f]
+                case .index(let i): v = v?.array.flatMap { i < $0.count ? $0[i] : nil }
+                }
+            }
+            switch v {
+            case .string(let s)?: keys[name] = s
+            case .number(let d, _)?: keys[name] = d == d.rounded() && d.magnitude < 1e15 ? String(Int64(d)) : String(d)
+            case .bool(let b)?: keys[name] = String(b)
+            default: return nil
+            }
+        }
+        return keys
+    }
+
+    /// Sub-records of an aggregated record (JSON objects run together, or a KPL aggregate).
+    func split(_ data: [UInt8]) -> [[UInt8]] {
+        switch deaggregation {
+        case "JSON": return Self.splitJSON(data)
+        case "KPL": return KPLAggregate.records(data) ?? [data]
+        default: return [data]
+        }
+    }
+
+    /// `{"a":1}{"b":2}` or one object per line → each object.
+    static func splitJSON(_ data: [UInt8]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var depth = 0, start = -1, inString = false, escaped = false
+        for (i, c) in data.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if depth == 0 { start = i }
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 && start >= 0 { out.append(Array(data[start...i])); start = -1 }
+            default: break
+            }
+        }
+        return out.isEmpty ? [data] : out
+    }
+}
+
+/// The Kinesis Producer Library's aggregated record: magic `F3 89 9A C2`, a protobuf
+/// AggregatedRecord, and the MD5 of that protobuf.
+enum KPLAggregate {
+    static let magic: [UInt8] = [0xF3, 0x89, 0x9A, 0xC2]
+
+    static func records(_ data: [UInt8]) -> [[UInt8]]? {
+        guard data.count > 20, Array(data.prefix(4)) == magic else { return nil }
+        let body = Array(data[4..<(data.count - 16)])
+        var out: [[UInt8]] = []
+        var reader = Protobuf(bytes: body)
+        while let (field, value) = reader.next() {
+            // Field 3: repeated Record { 1 partition_key_index, 2 explicit_hash_key_index, 3 data, 4 tags }.
+            guard field == 3, case .bytes(let record) = value else { continue }
+            var r = Protobuf(bytes: record)
+            while let (f, v) = r.next() {
+                if f == 3, case .bytes(let d) = v { out.append(d) }
+            }
+        }
+        return out
+    }
+
+    struct Protobuf {
+        enum Value { case varint(UInt64), bytes([UInt8]) }
+        let bytes: [UInt8]
+        var i = 0
+
+        mutating func varint() -> UInt64? {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while i < bytes.count, shift < 64 {
+                let b = bytes[i]; i += 1
+                v |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { return v }
+                shift += 7
+            }
+            return nil
+        }
+
+        mutating func next() -> (Int, Value)? {
+            guard i < bytes.count, let key = varint() else { return nil }
+            switch key & 7 {
+            case 0: return varint().map { (Int(key >> 3), .varint($0)) }
+            case 2:
+                guard let n = varint(), i + Int(n) <= bytes.count else { return nil }
+                defer { i += Int(n) }
+                return (Int(key >> 3), .bytes(Array(bytes[i..<(i + Int(n))])))
+            case 1: i += 8; return next()
+            case 5: i += 4; return next()
+            default: return nil
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(_ c: Character) -> String {
+        var s = Substring(self)
+        while s.first == c { s.removeFirst() }
+        while s.last == c { s.removeLast() }
+        return String(s)
+    }
+}
