@@ -176,10 +176,3 @@ struct CloudWatchContext {
     }
 }
 
-func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
-    var w = JSONWriter()
-    w.beginObject()
-    build(&w)
-    w.endObject()
-    return w.bytes
-}

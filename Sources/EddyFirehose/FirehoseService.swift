@@ -141,13 +141,6 @@ struct FirehoseContext {
     }
 }
 
-func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
-    var w = JSONWriter()
-    w.beginObject()
-    build(&w)
-    w.endObject()
-    return w.bytes
-}
 
 enum FirehoseMetrics {
     static func datum(_ s: DeliveryStream, _ name: String, _ value: Double, unit: String, now: Int64) -> MetricDatum {

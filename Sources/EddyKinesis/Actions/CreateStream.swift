@@ -1,3 +1,4 @@
+import EddyWire
 /// CreateStream: PROVISIONED with ShardCount, or ON_DEMAND (4 shards, as AWS starts one).
 enum CreateStream: KinesisAction {
     static let onDemandShardCount = 4

@@ -1,3 +1,4 @@
+import EddyWire
 /// DeleteStream: the stream goes DELETING, then away. A stream with registered consumers is
 /// refused unless EnforceConsumerDeletion is set.
 enum DeleteStream: KinesisAction {

@@ -1,3 +1,4 @@
+import EddyWire
 /// DescribeLimits: the account's shard limit and use in the region.
 enum DescribeLimits: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {

@@ -1,3 +1,4 @@
+import EddyWire
 /// DescribeStream: the stream with a page of its shards (Limit, ExclusiveStartShardId).
 enum DescribeStream: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {

@@ -1,3 +1,4 @@
+import EddyWire
 /// DescribeStreamSummary: the stream without its shard list.
 enum DescribeStreamSummary: KinesisAction {
     static func perform(_ c: ActionContext) throws(KinesisError) -> [UInt8] {

@@ -1,3 +1,4 @@
+import EddyWire
 /// GetShardIterator: TRIM_HORIZON, LATEST, AT/AFTER_SEQUENCE_NUMBER and AT_TIMESTAMP, with
 /// AWS's checks that a sequence number belongs to this shard of this stream.
 enum GetShardIterator: KinesisAction {

@@ -144,11 +144,3 @@ extension JSONWriter {
     }
 }
 
-/// Builds a JSON answer with a closure.
-func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
-    var w = JSONWriter()
-    w.beginObject()
-    build(&w)
-    w.endObject()
-    return w.bytes
-}

@@ -1,3 +1,4 @@
+import EddyWire
 import EddyStorage
 /// PutRecord: one record, routed by partition key (or ExplicitHashKey), acknowledged once it
 /// is in the shard's log.

@@ -1,3 +1,4 @@
+import EddyWire
 /// SplitShard: the parent closes (a real EndingSequenceNumber) and two children split its
 /// hash key range at NewStartingHashKey.
 enum SplitShard: KinesisAction {

@@ -1,3 +1,4 @@
+import EddyWire
 /// Increase/DecreaseStreamRetentionPeriod share their checks: 24–8760 hours and the direction.
 enum RetentionRules {
     static let minimumHours = 24, maximumHours = 8760

@@ -1,3 +1,4 @@
+import EddyWire
 /// UpdateShardCount (UNIFORM_SCALING): every open shard closes and the target number of shards
 /// takes over the hash key space in even ranges; each new shard's parents are the old shards
 /// its range starts and ends in. AWS's limits: at most double, at least half, of the open count.

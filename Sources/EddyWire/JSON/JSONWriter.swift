@@ -147,3 +147,12 @@ extension JSONWriter {
         }
     }
 }
+
+/// Builds a JSON object answer member by member.
+public func json(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
+    var w = JSONWriter()
+    w.beginObject()
+    build(&w)
+    w.endObject()
+    return w.bytes
+}
