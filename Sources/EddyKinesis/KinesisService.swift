@@ -65,9 +65,7 @@ public final class KinesisService: AWSService {
                 return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
                                                   registry: subscriptions, settings: subscriptionSettings, clock: clock)
             }
-            let started = ContinuousClock.now
             let body = try respond(request, cbor: cbor)
-            recordLatency(operation, request: request, since: started)
             guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
             do {
                 return AWSJSONProtocol.response(try transcoder.cbor(json: body, operation: operation),
@@ -81,18 +79,6 @@ public final class KinesisService: AWSService {
             response.body = ShapeTranscoder.error(error.awsError)
             return response
         }
-    }
-
-    /// `<Operation>.Latency` for the data-plane operations AWS reports it for.
-    private func recordLatency(_ operation: String, request: ServiceRequest, since start: ContinuousClock.Instant) {
-        guard let metrics, ["PutRecord", "PutRecords", "GetRecords"].contains(operation),
-              let body = try? AWSJSONProtocol.parseBody(request.body), let name = body["StreamName"]?.string ?? body["StreamARN"]?.string
-                .flatMap({ ActionContext.parseStreamARN($0)?.name }) else { return }
-        let elapsed = (ContinuousClock.now - start).components
-        let millis = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-        metrics.record(MetricDatum(account: request.context.accountId, region: request.context.region, namespace: "AWS/Kinesis",
-                                   name: "\(operation).Latency", dimensions: [("StreamName", name)], unit: "Milliseconds",
-                                   value: millis, timestampMillis: clock()))
     }
 
     /// The Java SDK v2's default protocol for Kinesis.

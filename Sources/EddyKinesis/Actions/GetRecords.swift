@@ -64,6 +64,7 @@ enum GetRecords: KinesisAction {
         c.emit(key, "GetRecords.Records", Double(result.count))
         c.emit(key, "GetRecords.Bytes", Double(result.bytes), unit: "Bytes")
         c.emit(key, "GetRecords.Success", 1)
+        c.emitLatency(key, "GetRecords")
         c.emit(key, "GetRecords.IteratorAgeMilliseconds", Double(behind), unit: "Milliseconds")
         c.emitShard(stream, shard, "OutgoingRecords", Double(result.count))
         c.emitShard(stream, shard, "OutgoingBytes", Double(result.bytes), unit: "Bytes")

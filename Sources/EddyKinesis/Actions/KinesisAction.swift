@@ -18,6 +18,15 @@ struct ActionContext {
     let now: Int64
     let iteratorKey: [UInt8]
     var metrics: (any MetricsSink)? = nil
+    /// When the request started being handled (for the `<Operation>.Latency` metrics).
+    let started = ContinuousClock.now
+
+    /// Publishes `<operation>.Latency` in milliseconds since the request was taken up.
+    func emitLatency(_ stream: StreamKey, _ operation: String) {
+        guard metrics != nil else { return }
+        let elapsed = (ContinuousClock.now - started).components
+        emit(stream, "\(operation).Latency", Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15, unit: "Milliseconds")
+    }
 
     /// Publishes a shard-level metric when enhanced monitoring has it switched on.
     func emitShard(_ stream: Stream, _ shard: Shard, _ name: String, _ value: Double, unit: String = "Count") {

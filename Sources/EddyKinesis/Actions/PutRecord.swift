@@ -36,6 +36,7 @@ enum PutRecord: KinesisAction {
         c.emit(stream.key, "IncomingBytes", bytes, unit: "Bytes")
         c.emit(stream.key, "PutRecord.Bytes", bytes, unit: "Bytes")
         c.emit(stream.key, "PutRecord.Success", 1)
+        c.emitLatency(stream.key, "PutRecord")
         c.emitShard(stream, shard, "IncomingRecords", 1)
         c.emitShard(stream, shard, "IncomingBytes", bytes, unit: "Bytes")
         return json { w in

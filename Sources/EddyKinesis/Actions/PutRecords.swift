@@ -70,6 +70,7 @@ enum PutRecords: KinesisAction {
         c.emit(stream.key, "PutRecords.FailedRecords", Double(failed - throttledCount))
         c.emit(stream.key, "PutRecords.ThrottledRecords", Double(throttledCount))
         c.emit(stream.key, "PutRecords.Success", 1)
+        c.emitLatency(stream.key, "PutRecords")
         if throttledCount > 0 { c.emit(stream.key, "WriteProvisionedThroughputExceeded", Double(throttledCount)) }
         return json { w in
             w.member("FailedRecordCount", failed)
