@@ -13,6 +13,12 @@ extension KinesisService: StreamRecordSource {
         }
     }
 
+    public func pending(stream arn: String, shard index: Int, from position: UInt64, maxBytes: Int) -> (bytes: Int, oldest: Int64?)? {
+        guard let key = ActionContext.parseStreamARN(arn), let s = store.stream(key, now: clock()),
+              let shard = s.shards.first(where: { $0.index == index }) else { return nil }
+        return shard.log.pending(from: position, maxBytes: maxBytes)
+    }
+
     public func read(stream arn: String, shard index: Int, from position: UInt64, maxRecords: Int,
                      maxBytes: Int) -> (records: [SourceRecord], next: UInt64)? {
         guard let key = ActionContext.parseStreamARN(arn), let s = store.stream(key, now: clock()),

@@ -256,6 +256,17 @@ public final class ShardLog: Sendable {
         return ReadResult(nextSequence: max(position, bounds.first), count: count, bytes: bytes)
     }
 
+    /// Bytes of data waiting from `sequence` on (counted up to `maxBytes`) and the arrival time of
+    /// the first of them, without copying records out.
+    public func pending(from sequence: UInt64, maxBytes: Int) -> (bytes: Int, oldest: Int64?)? {
+        guard sequence < bounds.next else { return (0, nil) }
+        var oldest: Int64?
+        guard let result = try? read(from: sequence, maxRecords: .max, maxBytes: maxBytes, { r in
+            if oldest == nil { oldest = r.arrivalMillis }
+        }) else { return nil }
+        return (result.bytes, oldest)
+    }
+
     struct ReadPlan {
         var file: FileHandleRef
         var offset: Int

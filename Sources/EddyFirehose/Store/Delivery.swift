@@ -32,9 +32,8 @@ struct Delivery {
     func run(now: Int64, flush: Bool = false) -> Int {
         var written = 0
         for s in store.all() where s.status(now: now, createMillis: 0) == "ACTIVE" && (flush || store.mayDeliver(s.id, now: now)) {
-            guard let batch = pending(s) , !batch.records.isEmpty else { continue }
-            let hints = s.hints
-            guard flush || batch.bytes >= hints.bytes || now - batch.oldest >= hints.intervalMillis else { continue }
+            // Decide from sizes and the oldest arrival first: records are copied out only when due.
+            guard flush || isDue(s, now: now), let batch = pending(s), !batch.records.isEmpty else { continue }
             do {
                 try deliver(s, batch)
                 try store.commit(s.id, batch.checkpoints)
@@ -63,6 +62,27 @@ struct Delivery {
             }
         }
         return written
+    }
+
+    /// Whether the buffer is full or its oldest record has waited the buffering interval.
+    func isDue(_ s: DeliveryStream, now: Int64) -> Bool {
+        let hints = s.hints
+        var bytes = 0
+        var oldest = Int64.max
+        func add(_ p: (bytes: Int, oldest: Int64?)?) {
+            guard let p else { return }
+            bytes += p.bytes
+            if let o = p.oldest { oldest = min(oldest, o) }
+        }
+        if let buffer = s.buffer {
+            add(buffer.pending(from: ((try? store.checkpoint(s.id, "buffer")) ?? nil) ?? 0, maxBytes: hints.bytes))
+        } else if let arn = s.sourceARN, let source, let shards = source.shards(ofStream: arn) {
+            for shard in shards where bytes < hints.bytes {
+                let from = ((try? store.checkpoint(s.id, "shard-\(shard.index)")) ?? nil) ?? shard.first
+                add(source.pending(stream: arn, shard: shard.index, from: from, maxBytes: hints.bytes - bytes))
+            }
+        }
+        return oldest != Int64.max && (bytes >= hints.bytes || now - oldest >= hints.intervalMillis)
     }
 
     /// The records waiting for one delivery stream, up to its buffer size.

@@ -25,6 +25,9 @@ public enum ObjectWriterError: Error, CustomStringConvertible {
 public protocol StreamRecordSource: Sendable {
     /// The stream's shards, or nil when the stream does not exist (or is not readable).
     func shards(ofStream arn: String) -> [SourceShard]?
+    /// How much waits in one shard from a position (up to `maxBytes`) and when the oldest of it
+    /// arrived, without copying the records; nil when the shard is gone.
+    func pending(stream arn: String, shard: Int, from position: UInt64, maxBytes: Int) -> (bytes: Int, oldest: Int64?)?
     /// Records of one shard from a position; nil when the shard is gone.
     func read(stream arn: String, shard: Int, from position: UInt64, maxRecords: Int, maxBytes: Int) -> (records: [SourceRecord], next: UInt64)?
 }
