@@ -75,45 +75,46 @@ public final class CloudWatchService: AWSService {
             let body = try action.perform(CloudWatchContext(store: store, request: request.context, input: input, now: clock()))
             switch proto {
             case .cbor:
-                var headers = Headers()
-                headers.add("x-amzn-RequestId", requestId)
-                headers.add("smithy-protocol", "rpc-v2-cbor")
-                headers.add("Content-Type", "application/cbor")
-                let answer = (try? cborTranscoder.cbor(json: body, operation: operation)) ?? []
-                return ServiceResponse(status: 200, headers: headers, body: answer)
+                return answer(.cbor, status: 200, body: (try? cborTranscoder.cbor(json: body, operation: operation)) ?? [],
+                              requestId: requestId)
             case .json:
-                return AWSJSONProtocol.response(body, contentType: Self.contentType10, requestId: requestId)
+                return answer(.json, status: 200, body: body, requestId: requestId)
             case .query:
-                var headers = Headers()
-                headers.add("x-amzn-RequestId", requestId)
-                headers.add("Content-Type", "text/xml")
-                return ServiceResponse(status: 200, headers: headers,
-                                       body: AWSQueryProtocol.xml(json: body, operation: operation, model: model,
-                                                                  namespace: Self.namespace, requestId: requestId))
+                return answer(.query, status: 200, body: AWSQueryProtocol.xml(json: body, operation: operation, model: model,
+                                                                              namespace: Self.namespace, requestId: requestId),
+                              requestId: requestId)
             }
         } catch {
             let e = error.awsError
+            let body: [UInt8]
             switch proto {
-            case .cbor:
-                var headers = Headers()
-                headers.add("x-amzn-RequestId", requestId)
-                headers.add("smithy-protocol", "rpc-v2-cbor")
-                headers.add("Content-Type", "application/cbor")
-                headers.add("x-amzn-query-error", "\(e.code);\(e.status >= 500 ? "Receiver" : "Sender")")
-                return ServiceResponse(status: e.status, headers: headers, body: ShapeTranscoder.error(e))
-            case .json:
-                var response = AWSJSONProtocol.errorResponse(e, contentType: Self.contentType10, requestId: requestId)
-                // awsQuery-compatible services also name the query error code.
-                response.headers.add("x-amzn-query-error", "\(e.code);\(e.status >= 500 ? "Receiver" : "Sender")")
-                return response
-            case .query:
-                var headers = Headers()
-                headers.add("x-amzn-RequestId", requestId)
-                headers.add("Content-Type", "text/xml")
-                return ServiceResponse(status: e.status, headers: headers,
-                                       body: AWSQueryProtocol.errorXML(e, namespace: Self.namespace, requestId: requestId))
+            case .cbor: body = ShapeTranscoder.error(e)
+            case .json: body = AWSJSONProtocol.errorResponse(e, requestId: requestId).body
+            case .query: body = AWSQueryProtocol.errorXML(e, namespace: Self.namespace, requestId: requestId)
             }
+            return answer(proto, status: e.status, body: body, requestId: requestId, error: e)
         }
+    }
+
+    /// An answer with the headers of its protocol; errors also name the awsQuery error code, as
+    /// awsQuery-compatible services do in their JSON and CBOR protocols.
+    func answer(_ proto: WireProtocol, status: Int, body: [UInt8], requestId: String, error: AWSError? = nil) -> ServiceResponse {
+        var headers = Headers()
+        headers.add("x-amzn-RequestId", requestId)
+        switch proto {
+        case .cbor:
+            headers.add("smithy-protocol", "rpc-v2-cbor")
+            headers.add("Content-Type", "application/cbor")
+        case .json:
+            headers.add("Content-Type", Self.contentType10)
+        case .query:
+            headers.add("Content-Type", "text/xml")
+        }
+        if let error, proto != .query {
+            if proto == .json { headers.add("x-amzn-ErrorType", error.code) }
+            headers.add("x-amzn-query-error", "\(error.code);\(error.status >= 500 ? "Receiver" : "Sender")")
+        }
+        return ServiceResponse(status: status, headers: headers, body: body)
     }
 
     /// Flushes and ages out data points until the task is cancelled.
