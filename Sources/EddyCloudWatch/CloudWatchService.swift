@@ -150,14 +150,7 @@ enum CloudWatchError: Error {
     }
 }
 
-protocol CloudWatchAction: Sendable {
-    static var name: String { get }
-    static func perform(_ c: CloudWatchContext) throws(CloudWatchError) -> [UInt8]
-}
-
-extension CloudWatchAction {
-    static var name: String { String(describing: Self.self) }
-}
+protocol CloudWatchAction: ServiceAction where Context == CloudWatchContext, Failure == CloudWatchError {}
 
 struct CloudWatchContext {
     let store: MetricStore

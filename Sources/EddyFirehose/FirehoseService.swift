@@ -104,14 +104,7 @@ enum FirehoseError: Error {
     }
 }
 
-protocol FirehoseAction: Sendable {
-    static var name: String { get }
-    static func perform(_ c: FirehoseContext) throws(FirehoseError) -> [UInt8]
-}
-
-extension FirehoseAction {
-    static var name: String { String(describing: Self.self) }
-}
+protocol FirehoseAction: ServiceAction where Context == FirehoseContext, Failure == FirehoseError {}
 
 struct FirehoseContext {
     let service: FirehoseService

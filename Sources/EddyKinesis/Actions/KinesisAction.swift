@@ -1,14 +1,7 @@
 import EddyWire
 
 /// One Kinesis operation: reads its validated input, acts on the store, writes its output.
-protocol KinesisAction: Sendable {
-    static var name: String { get }
-    static func perform(_ context: ActionContext) throws(KinesisError) -> [UInt8]
-}
-
-extension KinesisAction {
-    static var name: String { String(describing: Self.self) }
-}
+protocol KinesisAction: ServiceAction where Context == ActionContext, Failure == KinesisError {}
 
 /// What an action works with: the store, who is calling, the request's input and the time.
 struct ActionContext {

@@ -173,3 +173,19 @@ extension RequestBodySink {
         try result.get()
     }
 }
+
+/// One operation of a service: reads its context (validated input, the caller, the time) and
+/// writes its JSON answer or throws the service's typed error. Services keep a table of them
+/// by operation name.
+public protocol ServiceAction: Sendable {
+    associatedtype Context
+    associatedtype Failure: Error
+    static var name: String { get }
+    static func perform(_ context: Context) throws(Failure) -> [UInt8]
+}
+
+extension ServiceAction {
+    /// The type's name is the operation's name (`CreateStream`).
+    public static var name: String { String(describing: Self.self) }
+}
+
