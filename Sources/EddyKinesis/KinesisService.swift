@@ -61,7 +61,7 @@ public final class KinesisService: AWSService {
         }
         do throws(KinesisError) {
             if let fault = faults.fault(for: operation) { throw fault }
-            if request.headers["X-Amz-Target"] == "Kinesis_20131202.SubscribeToShard" {
+            if operation == "SubscribeToShard" {
                 return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
                                                   registry: subscriptions, settings: subscriptionSettings, clock: clock)
             }

@@ -7,7 +7,7 @@ enum ListStreams: KinesisAction {
         let limit = c.int("Limit") ?? 100
         var after = c.string("ExclusiveStartStreamName")
         if let token = c.string("NextToken") {
-            guard let name = PageToken.decode(token, kind: "streams", now: c.now) else {
+            guard let name = PageToken.decodeWithTime(token, kind: "streams")?.position else {
                 throw .invalidArgument("Invalid NextToken.")
             }
             after = name
@@ -43,11 +43,7 @@ enum PageToken {
         Base64.encode(Array("\(kind)|\(now)|\(position)".utf8))
     }
 
-    /// The position, or nil for a token of another kind or a malformed one.
-    static func decode(_ token: String, kind: String, now: Int64) -> String? {
-        decodeWithTime(token, kind: kind)?.position
-    }
-
+    /// The position and when the token was issued, or nil for a token of another kind or a malformed one.
     static func decodeWithTime(_ token: String, kind: String) -> (position: String, issued: Int64)? {
         guard let bytes = try? Base64.decode(token), let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let parts = text.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
