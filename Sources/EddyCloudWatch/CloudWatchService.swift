@@ -8,13 +8,14 @@ public final class CloudWatchService: AWSService {
     public let signingName = "monitoring"
     public let targetPrefix: String? = "GraniteServiceVersion20100801"
     public let store: MetricStore
-    let model: ServiceModel
-    let validator: ShapeValidator
+    let lazyModel = LazyServiceModel(json: CloudWatchServiceModel.json)
+    var model: ServiceModel { lazyModel.value.model }
+    var validator: ShapeValidator { lazyModel.value.validator }
     let clock: @Sendable () -> Int64
     static let namespace = "http://monitoring.amazonaws.com/doc/2010-08-01/"
     static let contentType10 = "application/x-amz-json-1.0"
     static let rpcPrefix = "/service/GraniteServiceVersion20100801/operation/"
-    let cborTranscoder: ShapeTranscoder
+    var cborTranscoder: ShapeTranscoder { ShapeTranscoder(model: model, timestamps: .taggedSeconds) }
 
     static let actions: [String: any CloudWatchAction.Type] = {
         let all: [any CloudWatchAction.Type] = [PutMetricData.self, GetMetricStatistics.self, GetMetricData.self, ListMetrics.self]
@@ -24,12 +25,12 @@ public final class CloudWatchService: AWSService {
     public init(store: MetricStore, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
         self.store = store
         self.clock = clock
-        model = try ServiceModel(json: CloudWatchServiceModel.json)
-        validator = ShapeValidator(model: model)
-        cborTranscoder = ShapeTranscoder(model: model, timestamps: .taggedSeconds)
     }
 
     public var healthState: String { "running" }
+
+    /// Parses the service model now (the server calls it once it is ready).
+    public func warmUp() { lazyModel.warmUp() }
 
     public func reset() async throws { try store.reset() }
 

@@ -9,7 +9,8 @@ public final class FirehoseService: AWSService {
     public let targetPrefix: String? = "Firehose_20150804"
     let store: DeliveryStore
     let delivery: Delivery
-    let validator: ShapeValidator
+    let lazyModel = LazyServiceModel(json: FirehoseServiceModel.json)
+    var validator: ShapeValidator { lazyModel.value.validator }
     let clock: @Sendable () -> Int64
     let createMillis: Int64
     let logger: Logger
@@ -31,13 +32,15 @@ public final class FirehoseService: AWSService {
         self.store = store
         self.metrics = metrics
         self.delivery = Delivery(store: store, objects: objects, source: source, logger: logger, metrics: metrics)
-        self.validator = ShapeValidator(model: try ServiceModel(json: FirehoseServiceModel.json))
         self.clock = clock
         self.createMillis = createMillis
         self.logger = logger
     }
 
     public var healthState: String { "running" }
+
+    /// Parses the service model now (the server calls it once it is ready).
+    public func warmUp() { lazyModel.warmUp() }
 
     public func reset() async throws { try store.reset() }
 

@@ -54,7 +54,12 @@ final class Lifecycle: Sendable {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { [signalled] in signalled.fire() }
+            // The source is armed asynchronously; until then the signal is ignored (SIG_IGN).
+            // Wait for it, so a signal sent right after "Ready." is not lost.
+            let armed = DispatchSemaphore(value: 0)
+            source.setRegistrationHandler { armed.signal() }
             source.resume()
+            _ = armed.wait(timeout: .now() + .seconds(2))
             sources.append(source)
         }
     }
