@@ -120,9 +120,21 @@ public final class SQLiteDatabase: Sendable {
             case .null: sqlite3_bind_null(statement, index)
             case .integer(let v): sqlite3_bind_int64(statement, index, v)
             case .real(let v): sqlite3_bind_double(statement, index, v)
-            case .text(let v): sqlite3_bind_text(statement, index, v, -1, eddy_sqlite_transient)
+            case .text(let v):
+                // Bound by length, not as a C string: a key with a NUL in it is its own key.
+                var text = v
+                text.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                        _ = sqlite3_bind_text(statement, index, "", 0, eddy_sqlite_transient)
+                        return
+                    }
+                    _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                          Int32(clamping: bytes.count), eddy_sqlite_transient)
+                }
+            case .blob(let v) where v.isEmpty:
+                sqlite3_bind_zeroblob(statement, index, 0)
             case .blob(let v):
-                v.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), eddy_sqlite_transient) }
+                v.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32(clamping: $0.count), eddy_sqlite_transient) }
             }
         }
         var rows: [[SQLiteValue]] = []
@@ -139,7 +151,13 @@ public final class SQLiteDatabase: Sendable {
                 switch sqlite3_column_type(statement, col) {
                 case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, col)))
                 case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, col)))
-                case SQLITE_TEXT: row.append(.text(String(cString: sqlite3_column_text(statement, col))))
+                case SQLITE_TEXT:
+                    let n = Int(sqlite3_column_bytes(statement, col))
+                    if let p = sqlite3_column_text(statement, col) {
+                        row.append(.text(String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)))
+                    } else {
+                        row.append(.text(""))
+                    }
                 case SQLITE_BLOB:
                     let n = Int(sqlite3_column_bytes(statement, col))
                     if let p = sqlite3_column_blob(statement, col) {
@@ -153,5 +171,35 @@ public final class SQLiteDatabase: Sendable {
             rows.append(row)
         }
         return rows
+    }
+}
+
+/// Checked reads of a result row: a column that is not what the schema says is a damaged
+/// catalog, reported as an error rather than trapped on.
+extension Array where Element == SQLiteValue {
+    public func integer(_ column: Int) throws -> Int64 {
+        guard indices.contains(column), let v = self[column].int else { throw StorageError("catalog: column \(column) is not an integer") }
+        return v
+    }
+
+    public func text(_ column: Int) throws -> String {
+        guard indices.contains(column), let v = self[column].text else { throw StorageError("catalog: column \(column) is not text") }
+        return v
+    }
+
+    public func optionalInteger(_ column: Int) -> Int64? { indices.contains(column) ? self[column].int : nil }
+    public func optionalText(_ column: Int) -> String? { indices.contains(column) ? self[column].text : nil }
+
+    public func blob(_ column: Int) -> [UInt8]? {
+        guard indices.contains(column), case .blob(let v) = self[column] else { return nil }
+        return v
+    }
+}
+
+extension Array where Element == [SQLiteValue] {
+    /// The first column of the first row (`INSERT … RETURNING id`).
+    public func returnedInteger() throws -> Int64 {
+        guard let row = first else { throw StorageError("catalog: the statement returned no row") }
+        return try row.integer(0)
     }
 }
