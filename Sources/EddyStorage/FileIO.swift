@@ -38,9 +38,10 @@ final class FileHandleRef: @unchecked Sendable {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
             if n < 0 {
                 if Glibc.errno == EINTR { continue }
                 throw StorageError.errno("write", path)
@@ -51,9 +52,10 @@ final class FileHandleRef: @unchecked Sendable {
 
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
             if n < 0 {
                 if Glibc.errno == EINTR { continue }
                 throw StorageError.errno("read", path)

@@ -95,7 +95,7 @@ public final class ShardLog: Sendable {
             var offset = segment.size
             for (i, record) in records.enumerated() {
                 let sequence = first + UInt64(i)
-                if lastIndexed == nil || offset - lastIndexed! >= configuration.indexIntervalBytes {
+                if lastIndexed.map({ offset - $0 >= configuration.indexIntervalBytes }) ?? true {
                     newIndex.append(IndexEntry(sequence: sequence, arrival: arrival, offset: Int64(offset)))
                     lastIndexed = offset
                 }
