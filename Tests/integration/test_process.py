@@ -236,10 +236,13 @@ def test_throughput_limits_and_fault_injection(data_dir):
         k = s.client()
         k.create_stream(StreamName="lim", ShardCount=1)
         wait_active(k, "lim")
-        # 1,000 records/s per shard: a burst of 3 x 500 is partly refused, per record.
+        # 1,000 records/s per shard: a burst of 3 x 500 is partly refused, per record. The bucket
+        # refills while the calls are made, so what must be refused depends on how long they took.
+        burst_start = time.time()
         results = [k.put_records(StreamName="lim", Records=[{"PartitionKey": "p", "Data": b"x"}] * 500) for _ in range(3)]
+        refill = (time.time() - burst_start) * 1000
         failed = sum(r["FailedRecordCount"] for r in results)
-        assert failed >= 400
+        assert 500 - refill - 5 <= failed <= 500
         codes = {rec.get("ErrorCode") for r in results for rec in r["Records"] if "ErrorCode" in rec}
         assert codes == {"ProvisionedThroughputExceededException"}
         it = k.get_shard_iterator(StreamName="lim", ShardId="shardId-000000000000", ShardIteratorType="LATEST")["ShardIterator"]
