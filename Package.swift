@@ -20,7 +20,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
 
-        // Pure, I/O-free wire layer: JSON, AWS errors, service models and validation, request context.
+        // Pure, I/O-free wire layer: JSON, CBOR, awsQuery, XML, AWS errors, the typed shapes' decoder and
+        // encoders, and the one operation pipeline of the JSON-family services.
         .target(name: "EddyWire", dependencies: ["CCrypto", "CZlib"]),
         // Durable storage: segmented CRC-checked shard logs and the SQLite catalog.
         .target(name: "EddyStorage", dependencies: ["CZlib", "CSQLite3"]),
@@ -69,7 +70,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "EddyWireTests", dependencies: ["EddyWire"]),
+        // Model/ holds the small service model the generated Generated/ code of these tests comes from.
+        .testTarget(name: "EddyWireTests", dependencies: ["EddyWire"], exclude: ["Model"]),
+        .testTarget(name: "EddyHTTPTests", dependencies: [
+            "EddyHTTP", "EddyWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EddyStorageTests", dependencies: ["EddyStorage"]),
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),

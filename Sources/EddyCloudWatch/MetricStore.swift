@@ -32,7 +32,9 @@ public final class MetricStore: MetricsSink, Sendable {
         /// Single values (and Values/Counts) are samples; a StatisticSet has none to give.
         mutating func addSamples(_ d: MetricDatum) {
             guard d.minimum == d.maximum, d.count > 0, d.sum == d.minimum * d.count else { return }
-            for _ in 0..<min(Int(d.count), MetricStore.maxSamples) { add(d.minimum) }
+            // The count is the client's (a finite double checked at the door): clamp before converting.
+            let n = d.count.isFinite ? Int(min(d.count.rounded(.down), Double(MetricStore.maxSamples))) : 0
+            for _ in 0..<max(0, n) { add(d.minimum) }
         }
 
         mutating func add(_ v: Double) {
@@ -54,7 +56,7 @@ public final class MetricStore: MetricsSink, Sendable {
     }
 
     static func decode(_ bytes: [UInt8]) -> [Double] {
-        stride(from: 0, to: bytes.count - 7, by: 8).map { i in
+        stride(from: 0, to: bytes.count / 8 * 8, by: 8).map { i in
             Double(bitPattern: bytes[i..<(i + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         }
     }
@@ -84,7 +86,7 @@ public final class MetricStore: MetricsSink, Sendable {
         guard !text.isEmpty else { return [] }
         return text.split(separator: "\u{1E}").map { pair in
             let p = pair.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(p[0]), p.count > 1 ? String(p[1]) : "")
+            return (p.first.map(String.init) ?? "", p.count > 1 ? String(p[1]) : "")
         }
     }
 
@@ -94,12 +96,12 @@ public final class MetricStore: MetricsSink, Sendable {
         let key = Key(account: d.account, region: d.region, namespace: d.namespace, name: d.name,
                       dimensions: Self.canonical(d.dimensions), unit: d.unit, bucket: seconds - seconds % resolution)
         pending.withLock { all in
-            if all[key] == nil {
+            if all[key] != nil {
+                all[key]?.merge(d)
+            } else {
                 var a = Aggregate(count: d.count, sum: d.sum, minimum: d.minimum, maximum: d.maximum)
                 a.addSamples(d)
                 all[key] = a
-            } else {
-                all[key]!.merge(d)
             }
         }
     }
@@ -119,10 +121,10 @@ public final class MetricStore: MetricsSink, Sendable {
                     SELECT count, sum, minimum, maximum, samples, seen FROM datapoints
                     WHERE account = ? AND region = ? AND namespace = ? AND name = ? AND dimensions = ? AND unit = ? AND ts = ?
                     """, keyParams).first {
-                    var merged = Aggregate(count: old[0].double! + a.count, sum: old[1].double! + a.sum,
-                                           minimum: min(old[2].double!, a.minimum), maximum: max(old[3].double!, a.maximum))
-                    if case .blob(let b) = old[4] { merged.samples = Self.decode(b) }
-                    merged.seen = Int(old[5].int ?? 0)
+                    var merged = Aggregate(count: (old[0].double ?? 0) + a.count, sum: (old[1].double ?? 0) + a.sum,
+                                           minimum: min(old[2].double ?? a.minimum, a.minimum), maximum: max(old[3].double ?? a.maximum, a.maximum))
+                    merged.samples = old.blob(4).map(Self.decode) ?? []
+                    merged.seen = Int(clamping: old.optionalInteger(5) ?? 0)
                     for v in a.samples { merged.add(v) }
                     a = merged
                 }
@@ -153,11 +155,9 @@ public final class MetricStore: MetricsSink, Sendable {
             WHERE account = ? AND region = ? AND namespace = ? AND name = ? AND dimensions = ? AND ts >= ? AND ts < ?
             ORDER BY ts
             """, [.text(account), .text(region), .text(namespace), .text(name), .text(Self.canonical(dimensions)),
-                  .integer(start), .integer(end)]).map {
-            var samples: [Double] = []
-            if case .blob(let b) = $0[6] { samples = Self.decode(b) }
-            return Row(unit: $0[0].text!, seconds: $0[1].int!, count: $0[2].double!, sum: $0[3].double!, minimum: $0[4].double!,
-                       maximum: $0[5].double!, samples: samples)
+                  .integer(start), .integer(end)]).map { r in
+            Row(unit: try r.text(0), seconds: try r.integer(1), count: r[2].double ?? 0, sum: r[3].double ?? 0,
+                minimum: r[4].double ?? 0, maximum: r[5].double ?? 0, samples: r.blob(6).map(Self.decode) ?? [])
         }
     }
 
@@ -175,7 +175,7 @@ public final class MetricStore: MetricsSink, Sendable {
         if let namespace { sql += " AND namespace = ?"; params.append(.text(namespace)) }
         if let name { sql += " AND name = ?"; params.append(.text(name)) }
         sql += " ORDER BY namespace, name, dimensions"
-        return try db.query(sql, params).map { MetricIdentity(namespace: $0[0].text!, name: $0[1].text!, dimensions: $0[2].text!) }
+        return try db.query(sql, params).map { MetricIdentity(namespace: try $0.text(0), name: try $0.text(1), dimensions: try $0.text(2)) }
     }
 
     /// Flushes and drops points older than the retention (the maintenance timer calls it).
@@ -201,7 +201,8 @@ public enum Percentile {
     public static func of(_ values: [Double], _ p: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
-        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        // p is within 0…100, so the rank is within the sample.
+        let rank = Int((min(max(p, 0), 100) / 100 * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 }

@@ -12,12 +12,13 @@ extension MetricStore {
         var out = ""
         var described = Set<String>()
         for r in rows {
-            let metric = Self.promName(r[0].text!, r[1].text!)
+            let namespace = try r.text(0), name = try r.text(1)
+            let metric = Self.promName(namespace, name)
             if described.insert(metric).inserted {
-                out += "# HELP \(metric) \(r[0].text!) \(r[1].text!)\n# TYPE \(metric) summary\n"
+                out += "# HELP \(metric) \(namespace) \(name)\n# TYPE \(metric) summary\n"
             }
-            var labels = [("account", r[3].text!), ("region", r[4].text!)]
-            labels += Self.dimensions(r[2].text!).map { (Self.snake($0.name), $0.value) }
+            var labels = [("account", try r.text(3)), ("region", try r.text(4))]
+            labels += Self.dimensions(try r.text(2)).map { (Self.snake($0.name), $0.value) }
             let labelText = labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",")
             out += "\(metric)_sum{\(labelText)} \(Self.number(r[6].double ?? 0))\n"
             out += "\(metric)_count{\(labelText)} \(Self.number(r[5].double ?? 0))\n"

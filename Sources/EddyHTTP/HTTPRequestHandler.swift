@@ -6,26 +6,15 @@ import NIOPosix
 import Glibc
 #endif
 
-/// Reads one request at a time: the head picks the route; the body is buffered (up to a limit)
-/// or, when the service asks for it, streamed into the service's sink; then the dispatcher
-/// answers and the response is written (files with sendfile). NIO's pipelining handler keeps
-/// responses in request order.
+/// Performs what `HTTPRequestStateMachine` decides: routes a head, feeds a streaming sink,
+/// dispatches complete requests off the event loop and writes their answers (files with
+/// sendfile, event streams as they are produced).
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
-        case idle
-        case buffering(HTTPRequestHead, RequestDispatcher.Route, ByteBuffer?)
-        case streaming(HTTPRequestHead, RequestDispatcher.Route, any RequestBodySink, failure: AWSError?)
-        /// The answer is already decided (413, a sink failure): read and drop the rest of the body.
-        case discarding(HTTPRequestHead, ServiceResponse, dropped: Int)
-    }
-
     private let dispatcher: RequestDispatcher
-    private let maxBodyBytes: Int
-    private var state = State.idle
-    private var inFlight = 0
+    private var machine: HTTPRequestStateMachine
     /// The producer of a streamed response, cancelled when the client goes away.
     private var streamTask: Task<Void, Never>?
     /// HTTP/2 stream channels cannot send file regions: files are read into memory there.
@@ -33,7 +22,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     init(dispatcher: RequestDispatcher, maxBodyBytes: Int, fileRegions: Bool = true) {
         self.dispatcher = dispatcher
-        self.maxBodyBytes = maxBodyBytes
+        self.machine = HTTPRequestStateMachine(maxBodyBytes: maxBodyBytes)
         self.fileRegions = fileRegions
     }
 
@@ -43,108 +32,73 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             var headers = Headers()
             headers.fields.reserveCapacity(h.headers.count)
             for (name, value) in h.headers { headers.add(name, value) }
-            let route = dispatcher.route(method: h.method.rawValue, uri: h.uri, headers: headers)
-            if let sink = dispatcher.sink(for: route) {
-                state = .streaming(h, route, sink, failure: nil)
-            } else if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
-                state = .discarding(h, tooLarge(route), dropped: 0)
-                return
-            } else {
-                state = .buffering(h, route, nil)
-            }
-            if h.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            let request = HTTPRequestStateMachine.Request(head: h, route: dispatcher.route(method: h.method.rawValue, uri: h.uri, headers: headers))
+            switch machine.receivedHead(request, sink: dispatcher.sink(for: request.route)) {
+            case .readBody(sendContinue: true):
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+            case .readBody(sendContinue: false), .refuseBody:
+                break
             }
         case .body(var chunk):
-            switch state {
-            case .idle:
-                return
-            case .buffering(let h, let route, var body):
-                if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
-                    state = .discarding(h, tooLarge(route), dropped: 0)
-                    return
-                }
-                state = .idle  // drop the reference while appending, so the buffer is not copied
-                if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                state = .buffering(h, route, body)
-            case .streaming(let h, let route, let sink, let failure):
-                guard failure == nil else { return }
+            switch machine.receivedBody(&chunk) {
+            case .none:
+                break
+            case .writeToSink(let sink):
                 do throws(AWSError) {
                     try chunk.withUnsafeReadableBytes { (bytes) throws(AWSError) in try sink.write(bytes) }
                 } catch {
                     sink.abort()
-                    state = .streaming(h, route, sink, failure: error)
+                    machine.sinkFailed(error)
                 }
-            case .discarding(let h, let response, let dropped):
-                // Keep reading what the client still sends so it can read the answer instead of
-                // a reset, but not forever.
-                let total = dropped + chunk.readableBytes
-                if total > 4 * maxBodyBytes { context.close(promise: nil) }
-                state = .discarding(h, response, dropped: total)
+            case .close:
+                context.close(promise: nil)
             }
         case .end:
-            let current = state
-            state = .idle
-            switch current {
-            case .idle:
-                return
-            case .buffering(let h, let route, let body):
-                dispatch(h, route, body: body.map { Array($0.readableBytesView) } ?? [], streamed: nil, context: context)
-            case .streaming(let h, let route, let sink, let failure):
-                if let failure {
-                    write(errorResponse(failure, route), for: h, context: context)
-                    return
-                }
+            switch machine.receivedEnd() {
+            case .none:
+                break
+            case .dispatch(let request, let body):
+                dispatch(request, body: body, streamed: nil, context: context)
+            case .finishSink(let request, let sink):
                 do throws(AWSError) {
                     let result = try sink.finish()
-                    dispatch(h, route, body: [], streamed: result, context: context)
+                    dispatch(request, body: [], streamed: result, context: context)
                 } catch {
                     sink.abort()
-                    write(errorResponse(error, route), for: h, context: context)
+                    write(dispatcher.errorResponse(error, request.route), for: request.head, context: context)
                 }
-            case .discarding(let h, let response, _):
-                write(response, for: h, context: context, forceClose: true)
+            case .answer(let request, let error, let close):
+                write(dispatcher.errorResponse(error, request.route), for: request.head, context: context, forceClose: close)
             }
         }
     }
 
-    private func dispatch(_ h: HTTPRequestHead, _ route: RequestDispatcher.Route, body: [UInt8], streamed: (any Sendable)?,
+    private func dispatch(_ request: HTTPRequestStateMachine.Request, body: [UInt8], streamed: (any Sendable)?,
                           context: ChannelHandlerContext) {
-        inFlight += 1
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let dispatcher = self.dispatcher
+        let route = request.route
         let promise = loop.makePromise(of: ServiceResponse.self)
         promise.completeWithTask {
             await dispatcher.dispatch(route, body: body, streamed: streamed)
         }
         promise.futureResult.whenSuccess { response in
             let (handler, context) = bound.value
-            handler.inFlight -= 1
-            handler.write(response, for: h, context: context)
+            handler.write(response, for: request.head, context: context)
         }
     }
 
-    private func tooLarge(_ route: RequestDispatcher.Route) -> ServiceResponse {
-        errorResponse(AWSError(code: "RequestEntityTooLarge",
-                               message: "Request body is larger than the \(maxBodyBytes) bytes Eddy accepts.", status: 413), route)
-    }
-
-    private func errorResponse(_ error: AWSError, _ route: RequestDispatcher.Route) -> ServiceResponse {
-        if case .service(let service) = route.target, let formatted = service.errorResponse(error, requestId: route.head.context.requestId) {
-            return formatted
-        }
-        return AWSJSONProtocol.errorResponse(error, requestId: route.head.context.requestId)
-    }
-
+    /// Writes an answer and counts it written (a streamed one once its producer is done).
     private func write(_ response: ServiceResponse, for request: HTTPRequestHead, context: ChannelHandlerContext,
                        forceClose: Bool = false) {
         if let stream = response.stream {
             writeStream(response, stream, for: request, context: context)
             return
         }
+        defer { machine.answerWritten() }
+        var response = response
         if let file = response.file, !fileRegions {
-            var response = response
             response.file = nil
             response.body = Self.read(file)
             if response.body.count != file.length {
@@ -152,7 +106,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.close(promise: nil)
                 return
             }
-            return write(response, for: request, context: context, forceClose: forceClose)
         }
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
@@ -161,27 +114,24 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        let done: EventLoopFuture<Void>
         if let file = response.file {
             let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
             if request.method != .HEAD, file.length > 0 {
                 let region = FileRegion(fileHandle: handle, readerIndex: file.offset, endIndex: file.offset + file.length)
                 context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
             }
-            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             done.whenComplete { _ in try? handle.close() }
-            if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
-            return
+        } else {
+            if request.method != .HEAD, !response.body.isEmpty {
+                var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+                buffer.writeBytes(response.body)
+                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            }
+            done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         }
-        if request.method != .HEAD, !response.body.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-            buffer.writeBytes(response.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            done.whenComplete { _ in channel.close(promise: nil) }
-        }
+        if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
     }
 
     /// Writes the head now and the body as the producer makes it; the connection counts as busy
@@ -192,7 +142,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
-        inFlight += 1
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let keepAlive = request.isKeepAlive
@@ -208,7 +157,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             await stream.produce(writer)
             loop.execute {
                 let (handler, context) = bound.value
-                handler.inFlight -= 1
+                handler.machine.answerWritten()
                 let done = context.writeAndFlush(handler.wrapOutboundOut(.end(nil)))
                 if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
             }
@@ -220,7 +169,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         var bytes = [UInt8](repeating: 0, count: file.length)
         var done = 0
         while done < file.length {
-            let n = bytes.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress! + done, file.length - done, off_t(file.offset + done)) }
+            let n = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return pread(file.descriptor, base + done, file.length - done, off_t(file.offset + done))
+            }
             if n <= 0 { break }
             done += n
         }
@@ -228,7 +180,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent, inFlight == 0 {
+        if event is IdleStateHandler.IdleStateEvent, machine.closesWhenIdle {
             context.close(promise: nil)
             return
         }
@@ -238,8 +190,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         streamTask?.cancel()
         streamTask = nil
-        if case .streaming(_, _, let sink, _) = state { sink.abort() }
-        state = .idle
+        machine.channelInactive()?.abort()
         context.fireChannelInactive()
     }
 

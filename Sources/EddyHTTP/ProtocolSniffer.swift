@@ -26,8 +26,10 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if buffered == nil { buffered = incoming } else { buffered!.writeBuffer(&incoming) }
-        let bytes = buffered!.readableBytesView
+        var seen = buffered ?? context.channel.allocator.buffer(capacity: incoming.readableBytes)
+        buffered = nil
+        seen.writeBuffer(&incoming)
+        let bytes = seen.readableBytesView
         let n = min(bytes.count, Self.preface.count)
         let configure: @Sendable (Channel) throws -> Void
         if bytes.first == 0x16 {
@@ -39,6 +41,7 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
         } else if bytes.count >= Self.preface.count {
             configure = http2
         } else {
+            buffered = seen
             return  // a prefix of the preface: wait for more
         }
         do {
@@ -47,9 +50,7 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        let data = buffered!
-        buffered = nil
-        context.fireChannelRead(wrapInboundOut(data))
+        context.fireChannelRead(wrapInboundOut(seen))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 

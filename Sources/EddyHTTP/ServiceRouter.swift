@@ -1,7 +1,9 @@
 import EddyWire
 
-/// Picks the service a request is for and fills in who is calling: the SigV4 credential scope
-/// first (service, region, access key), then the `X-Amz-Target` prefix, then the path.
+/// Picks the service a request is for, by what each service declares it is recognised by
+/// (`ServiceRecognition`): the SigV4 credential scope's service first, then the `X-Amz-Target`
+/// prefix, then a path prefix, then an awsQuery form; what none claims goes to the fallback (S3).
+/// It also says who is calling: the region and account from the same scope.
 public struct ServiceRouter: Sendable {
     public struct Configuration: Sendable {
         public var defaultRegion: String
@@ -16,16 +18,6 @@ public struct ServiceRouter: Sendable {
     public let configuration: Configuration
     public let services: [any AWSService]
 
-    /// Services Eddy will serve but does not yet, by signing name, with their full names.
-    static let planned: [String: String] = [
-        "firehose": "Amazon Data Firehose",
-        "monitoring": "Amazon CloudWatch",
-    ]
-    static let plannedTargets: [String: String] = [
-        "Firehose_20150804": "firehose",
-        "GraniteServiceVersion20100801": "monitoring",
-    ]
-
     public init(configuration: Configuration, services: [any AWSService]) {
         self.configuration = configuration
         self.services = services
@@ -33,11 +25,12 @@ public struct ServiceRouter: Sendable {
 
     public enum Destination {
         case service(any AWSService)
-        case planned(signingName: String)
+        /// Signed for, or aimed at, a service Eddy does not serve (named as the request names it).
+        case unserved(String)
     }
 
     /// The credential scope from the Authorization header or a presigned URL's X-Amz-Credential.
-    static func scope(headers: Headers, query: String?) -> CredentialScope? {
+    public static func scope(headers: Headers, query: String?) -> CredentialScope? {
         if let scope = headers["Authorization"].flatMap(CredentialScope.init(authorization:)) { return scope }
         guard let query, query.contains("X-Amz-Credential=") else { return nil }
         for pair in query.split(separator: "&") where pair.hasPrefix("X-Amz-Credential=") {
@@ -51,52 +44,35 @@ public struct ServiceRouter: Sendable {
         return nil
     }
 
-    public func destination(method: String, path: String, query: String? = nil, headers: Headers) -> Destination {
-        let scope = Self.scope(headers: headers, query: query)
+    public func destination(method: String, path: String, headers: Headers, scope: CredentialScope?, target: AmzTarget?) -> Destination {
         if let name = scope?.service {
-            if let s = services.first(where: { $0.signingName == name }) { return .service(s) }
-            if Self.planned[name] != nil { return .planned(signingName: name) }
+            if let s = services.first(where: { $0.recognition.signingName == name }) { return .service(s) }
+            return .unserved(name)
         }
-        if let target = headers["X-Amz-Target"], let dot = target.firstIndex(of: ".") {
-            let prefix = String(target[..<dot])
-            if let s = services.first(where: { $0.targetPrefix == prefix }) { return .service(s) }
-            if let name = Self.plannedTargets[prefix] { return .planned(signingName: name) }
+        if let target {
+            if let s = services.first(where: { $0.recognition.targetPrefixes.contains(target.prefix) }) { return .service(s) }
+            return .unserved(target.prefix)
         }
-        if path.hasPrefix("/service/GraniteServiceVersion20100801/") {
-            // smithy rpc-v2-cbor: CloudWatch answers its own NotImplemented for it.
-            if let s = services.first(where: { $0.signingName == "monitoring" }) { return .service(s) }
-            return .planned(signingName: "monitoring")
+        if let s = services.first(where: { s in s.recognition.pathPrefixes.contains { path.hasPrefix($0) } }) { return .service(s) }
+        // An unsigned awsQuery call: a form posted to `/`.
+        if method == "POST", path == "/", headers["Content-Type"]?.hasPrefix(AWSQueryProtocol.contentType) == true,
+           let s = services.first(where: { $0.recognition.takesQueryForms }) {
+            return .service(s)
         }
-        // An unsigned awsQuery call (`Action=…` form posted to /): CloudWatch is the service here that speaks it.
-        if method == "POST", path == "/", headers["Content-Type"]?.hasPrefix("application/x-www-form-urlencoded") == true {
-            if let s = services.first(where: { $0.signingName == "monitoring" }) { return .service(s) }
-            return .planned(signingName: "monitoring")
-        }
-        if let name = scope?.service, let s = services.first(where: { $0.signingName == name }) { return .service(s) }
-        if let s3 = services.first(where: { $0.signingName == "s3" }) { return .service(s3) }
-        // Unsigned POST / with a JSON body and no target: most likely a misconfigured Kinesis client.
-        return .planned(signingName: "s3")
+        if let s = services.first(where: { $0.recognition.isFallback }) { return .service(s) }
+        return .unserved("s3")
     }
 
-    public func context(headers: Headers, query: String? = nil, service: String, requestId: String) -> RequestContext {
-        let scope = Self.scope(headers: headers, query: query)
-        return RequestContext(service: service,
-                              region: scope?.region ?? configuration.defaultRegion,
-                              accountId: scope?.accountId(default: configuration.defaultAccountId) ?? configuration.defaultAccountId,
-                              requestId: requestId)
+    public func context(scope: CredentialScope?, service: String, requestId: String) -> RequestContext {
+        RequestContext(service: service,
+                       region: scope?.region ?? configuration.defaultRegion,
+                       accountId: scope?.accountId(default: configuration.defaultAccountId) ?? configuration.defaultAccountId,
+                       requestId: requestId)
     }
 
-    /// The answer for a service Eddy does not serve yet, in that service's error format.
-    public static func notServed(_ signingName: String, requestId: String) -> ServiceResponse {
-        let name = planned[signingName] ?? signingName
-        let message = "Eddy does not serve \(name) (\(signingName)) yet."
-        if signingName == "s3" {
-            var headers = Headers()
-            headers.add("x-amz-request-id", requestId)
-            headers.add("Content-Type", "application/xml")
-            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NotImplemented</Code><Message>\(message)</Message><RequestId>\(requestId)</RequestId></Error>"
-            return ServiceResponse(status: 501, headers: headers, body: Array(xml.utf8))
-        }
-        return AWSJSONProtocol.errorResponse(AWSError(code: "NotImplemented", message: message, status: 501), requestId: requestId)
+    /// The answer for a service Eddy does not serve.
+    public static func notServed(_ name: String, requestId: String) -> ServiceResponse {
+        AWSJSONProtocol.errorResponse(AWSError(code: "NotImplemented", message: "Eddy does not serve \(name).", status: 501),
+                                      requestId: requestId)
     }
 }

@@ -2,36 +2,39 @@ import EddyStorage
 import EddyWire
 import Logging
 
-/// Kinesis Data Streams on the shared port: awsJson 1.1 requests with `X-Amz-Target:
-/// Kinesis_20131202.<Operation>`, validated against the service model, then one action each.
+/// Kinesis Data Streams on the shared port: awsJson 1.1 (and the Java SDK's CBOR) requests with
+/// `X-Amz-Target: Kinesis_20131202.<Operation>`, through the shared operation pipeline.
 public final class KinesisService: AWSService {
-    public let signingName = "kinesis"
-    public let targetPrefix: String? = "Kinesis_20131202"
+    public let recognition = ServiceRecognition(signingName: "kinesis", displayName: "Amazon Kinesis Data Streams",
+                                                targetPrefixes: [KinesisAPI.targetPrefix])
     public let store: StreamStore
-    let validator: ShapeValidator
-    let transcoder: ShapeTranscoder
+    let dispatcher: OperationDispatcher<KinesisContext>
     let subscriptions = SubscriptionRegistry()
-    let subscriptionSettings: SubscribeToShard.Settings
+    let subscriptionSettings: KinesisAPI.SubscribeToShard.Settings
     let faults: FaultInjection
     let metrics: (any MetricsSink)?
     let clock: @Sendable () -> Int64
     private let logger: Logger
 
-    static let actions: [String: any KinesisAction.Type] = {
-        let all: [any KinesisAction.Type] = [
-            CreateStream.self, DeleteStream.self, DescribeStream.self, DescribeStreamSummary.self, ListStreams.self,
-            ListShards.self, AddTagsToStream.self, RemoveTagsFromStream.self, ListTagsForStream.self,
-            TagResource.self, UntagResource.self, ListTagsForResource.self,
-            IncreaseStreamRetentionPeriod.self, DecreaseStreamRetentionPeriod.self, DescribeLimits.self,
-            PutRecord.self, PutRecords.self, GetShardIterator.self, GetRecords.self, SplitShard.self, MergeShards.self,
-            RegisterStreamConsumer.self, DescribeStreamConsumer.self, ListStreamConsumers.self, DeregisterStreamConsumer.self,
-            EnableEnhancedMonitoring.self, DisableEnhancedMonitoring.self, StartStreamEncryption.self, StopStreamEncryption.self,
-            UpdateMaxRecordSize.self, UpdateStreamWarmThroughput.self, UpdateStreamMode.self, UpdateShardCount.self,
-            PutResourcePolicy.self, GetResourcePolicy.self, DeleteResourcePolicy.self,
-            DescribeAccountSettings.self, UpdateAccountSettings.self,
-        ]
-        return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
-    }()
+    static let actions: [any KinesisAction.Type] = [
+        KinesisAPI.CreateStream.self, KinesisAPI.DeleteStream.self, KinesisAPI.DescribeStream.self, KinesisAPI.DescribeStreamSummary.self,
+        KinesisAPI.ListStreams.self, KinesisAPI.ListShards.self, KinesisAPI.AddTagsToStream.self, KinesisAPI.RemoveTagsFromStream.self,
+        KinesisAPI.ListTagsForStream.self, KinesisAPI.TagResource.self, KinesisAPI.UntagResource.self, KinesisAPI.ListTagsForResource.self,
+        KinesisAPI.IncreaseStreamRetentionPeriod.self, KinesisAPI.DecreaseStreamRetentionPeriod.self, KinesisAPI.DescribeLimits.self,
+        KinesisAPI.PutRecord.self, KinesisAPI.PutRecords.self, KinesisAPI.GetShardIterator.self, KinesisAPI.GetRecords.self,
+        KinesisAPI.SplitShard.self, KinesisAPI.MergeShards.self, KinesisAPI.UpdateShardCount.self, KinesisAPI.UpdateStreamMode.self,
+        KinesisAPI.RegisterStreamConsumer.self, KinesisAPI.DescribeStreamConsumer.self, KinesisAPI.ListStreamConsumers.self,
+        KinesisAPI.DeregisterStreamConsumer.self, KinesisAPI.SubscribeToShard.self,
+        KinesisAPI.EnableEnhancedMonitoring.self, KinesisAPI.DisableEnhancedMonitoring.self,
+        KinesisAPI.StartStreamEncryption.self, KinesisAPI.StopStreamEncryption.self,
+        KinesisAPI.UpdateMaxRecordSize.self, KinesisAPI.UpdateStreamWarmThroughput.self,
+        KinesisAPI.PutResourcePolicy.self, KinesisAPI.GetResourcePolicy.self, KinesisAPI.DeleteResourcePolicy.self,
+        KinesisAPI.DescribeAccountSettings.self, KinesisAPI.UpdateAccountSettings.self,
+    ]
+
+    static let description = OperationDispatcher<KinesisContext>.Description(
+        targetPrefix: KinesisAPI.targetPrefix, json: .awsJSON11, kinesisCBOR: true,
+        notImplemented: { KinesisError.notImplemented(operation: $0).awsError })
 
     /// `subscriptionSeconds`: how long a SubscribeToShard stream lasts (AWS: 300).
     public init(store: StreamStore, logger: Logger, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis,
@@ -40,12 +43,11 @@ public final class KinesisService: AWSService {
         self.store = store
         self.faults = faults
         self.metrics = metrics
-        subscriptionSettings = SubscribeToShard.Settings(lifetime: .seconds(subscriptionSeconds))
+        subscriptionSettings = KinesisAPI.SubscribeToShard.Settings(lifetime: .seconds(subscriptionSeconds))
         self.logger = logger
         self.clock = clock
-        let model = try ServiceModel(json: KinesisServiceModel.json)
-        validator = ShapeValidator(model: model)
-        transcoder = ShapeTranscoder(model: model)
+        dispatcher = OperationDispatcher(Self.description, operations: KinesisAPI.operations,
+                                         actions: Self.actions.map { OperationDispatcher<KinesisContext>.entry($0) })
     }
 
     public var healthState: String { "running" }
@@ -53,70 +55,22 @@ public final class KinesisService: AWSService {
     public func reset() async throws { try store.reset() }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
-        let requestId = request.context.requestId
-        let cbor = request.headers["Content-Type"]?.hasPrefix(Self.cborContentType) ?? false
-        let operation = AWSJSONProtocol.operation(target: request.headers["X-Amz-Target"], prefix: "Kinesis_20131202") ?? ""
+        let recognised = dispatcher.recognise(request.head)
+        let operation = recognised.operation ?? ""
         if faults.applies(to: operation) && faults.latencyMillis > 0 {
             try? await Task.sleep(for: .milliseconds(faults.latencyMillis))
         }
-        do throws(KinesisError) {
-            if let fault = faults.fault(for: operation) { throw fault }
-            if operation == "SubscribeToShard" {
-                return try SubscribeToShard.start(try context(request, operation: "SubscribeToShard", cbor: cbor),
-                                                  registry: subscriptions, settings: subscriptionSettings, clock: clock)
-            }
-            let body = try respond(request, cbor: cbor)
-            guard cbor else { return AWSJSONProtocol.response(body, requestId: requestId) }
-            do {
-                return AWSJSONProtocol.response(try transcoder.cbor(json: body, operation: operation),
-                                                contentType: Self.cborContentType, requestId: requestId)
-            } catch {
-                throw KinesisError.internalFailure("Could not encode the answer in CBOR: \(error)")
-            }
-        } catch {
-            guard cbor else { return AWSJSONProtocol.errorResponse(error.awsError, requestId: requestId) }
-            var response = AWSJSONProtocol.errorResponse(error.awsError, contentType: Self.cborContentType, requestId: requestId)
-            response.body = ShapeTranscoder.error(error.awsError)
-            return response
+        if let fault = faults.fault(for: operation) {
+            return dispatcher.errorResponse(fault.awsError, recognised, requestId: request.context.requestId)
         }
+        let now = clock()
+        let context = KinesisContext(store: store, request: request.context, now: now, metrics: KinesisMetrics(sink: metrics, now: now),
+                                     subscriptions: subscriptions, subscriptionSettings: subscriptionSettings, clock: clock)
+        return dispatcher.handle(request, as: recognised, context: context)
     }
 
-    /// The Java SDK v2's default protocol for Kinesis.
-    static let cborContentType = "application/x-amz-cbor-1.1"
-
-    /// The operation's JSON answer, or the error to send.
-    func respond(_ request: ServiceRequest, cbor: Bool = false) throws(KinesisError) -> [UInt8] {
-        let target = request.headers["X-Amz-Target"]
-        guard let operation = AWSJSONProtocol.operation(target: target, prefix: "Kinesis_20131202"),
-              validator.model.operations[operation] != nil else {
-            throw .wire(.unknownOperation(target))
-        }
-        guard let action = Self.actions[operation] else {
-            _ = try context(request, operation: operation, cbor: cbor)
-            throw .notImplemented(operation: operation)
-        }
-        return try action.perform(try context(request, operation: operation, cbor: cbor))
-    }
-
-    /// The request's input, checked against the model, with what an action needs.
-    func context(_ request: ServiceRequest, operation: String, cbor: Bool) throws(KinesisError) -> ActionContext {
-        let input: JSONObject
-        do {
-            input = cbor ? try Self.parseCBOR(request.body) : try AWSJSONProtocol.parseBody(request.body)
-            try validator.validate(input, operation: operation)
-        } catch {
-            throw .wire(error)
-        }
-        return ActionContext(store: store, request: request.context, input: input, now: clock(), iteratorKey: store.iteratorKey,
-                             metrics: metrics)
-    }
-
-    static func parseCBOR(_ body: [UInt8]) throws(AWSError) -> JSONObject {
-        if body.isEmpty { return JSONObject() }
-        let value: JSONValue
-        do { value = try CBOR.decode(body) } catch { throw AWSError.serialization(error.description) }
-        guard case .object(let object) = value else { throw AWSError.serialization("Start of structure or map expected") }
-        return object
+    public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {
+        dispatcher.errorResponse(error, dispatcher.recognise(head), requestId: head.context.requestId)
     }
 
     /// Runs retention, deferred deletions and interval fsync until the task is cancelled.
@@ -127,7 +81,3 @@ public final class KinesisService: AWSService {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

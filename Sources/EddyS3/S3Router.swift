@@ -14,22 +14,22 @@ enum S3Router {
         if let name = unsupported.first(where: { q[$0] != nil }) {
             throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not implement the S3 ?\(name) sub-resource.", status: 501)
         }
-        guard c.address.bucket != nil else {
+        guard let bucket = c.address.bucket else {
             guard method == "GET" else { throw methodNotAllowed(method) }
             return try ListBuckets.perform(c)
         }
-        if c.address.key == nil {
+        guard let key = c.address.key else {
             switch method {
             case "PUT":
-                if q["tagging"] != nil { return try BucketTagging.put(c) }
-                return try CreateBucket.perform(c)
+                if q["tagging"] != nil { return try PutBucketTagging.perform(c) }
+                return try CreateBucket.perform(c, name: bucket)
             case "HEAD": return try HeadBucket.perform(c)
             case "DELETE":
-                if q["tagging"] != nil { return try BucketTagging.delete(c) }
+                if q["tagging"] != nil { return try DeleteBucketTagging.perform(c) }
                 return try DeleteBucket.perform(c)
             case "GET":
                 if q["location"] != nil { return try GetBucketLocation.perform(c) }
-                if q["tagging"] != nil { return try BucketTagging.get(c) }
+                if q["tagging"] != nil { return try GetBucketTagging.perform(c) }
                 if q["uploads"] != nil { return try ListMultipartUploads.perform(c) }
                 return try ListObjects.perform(c)
             case "POST":
@@ -40,24 +40,24 @@ enum S3Router {
         }
         switch method {
         case "PUT":
-            if q["tagging"] != nil { return try ObjectTagging.put(c) }
+            if q["tagging"] != nil { return try PutObjectTagging.perform(c, key: key) }
             if q["uploadId"] != nil {
-                return c.headers["x-amz-copy-source"] != nil ? try UploadPartCopy.perform(c) : try UploadPart.perform(c)
+                return c.headers["x-amz-copy-source"] != nil ? try UploadPartCopy.perform(c, key: key) : try UploadPart.perform(c, key: key)
             }
-            if c.headers["x-amz-copy-source"] != nil { return try CopyObject.perform(c) }
-            return try PutObject.perform(c)
+            if c.headers["x-amz-copy-source"] != nil { return try CopyObject.perform(c, key: key) }
+            return try PutObject.perform(c, key: key)
         case "GET":
-            if q["tagging"] != nil { return try ObjectTagging.get(c) }
-            if q["uploadId"] != nil { return try ListParts.perform(c) }
-            return try GetObject.perform(c, head: false)
-        case "HEAD": return try GetObject.perform(c, head: true)
+            if q["tagging"] != nil { return try GetObjectTagging.perform(c, key: key) }
+            if q["uploadId"] != nil { return try ListParts.perform(c, key: key) }
+            return try GetObject.perform(c, key: key)
+        case "HEAD": return try HeadObject.perform(c, key: key)
         case "DELETE":
-            if q["tagging"] != nil { return try ObjectTagging.delete(c) }
-            if q["uploadId"] != nil { return try AbortMultipartUpload.perform(c) }
-            return try DeleteObject.perform(c)
+            if q["tagging"] != nil { return try DeleteObjectTagging.perform(c, key: key) }
+            if q["uploadId"] != nil { return try AbortMultipartUpload.perform(c, key: key) }
+            return try DeleteObject.perform(c, key: key)
         case "POST":
-            if q["uploads"] != nil { return try CreateMultipartUpload.perform(c) }
-            if q["uploadId"] != nil { return try CompleteMultipartUpload.perform(c) }
+            if q["uploads"] != nil { return try CreateMultipartUpload.perform(c, key: key) }
+            if q["uploadId"] != nil { return try CompleteMultipartUpload.perform(c, key: key) }
             throw methodNotAllowed(method)
         default:
             throw methodNotAllowed(method)

@@ -5,8 +5,7 @@ import Logging
 /// The S3 stand-in on the shared port: REST-XML, path-style and virtual-hosted addressing.
 /// Object bodies stream to disk through `UploadSink` and back out with sendfile.
 public final class S3Service: AWSService {
-    public let signingName = "s3"
-    public let targetPrefix: String? = nil
+    public let recognition = ServiceRecognition(signingName: "s3", displayName: "Amazon S3", isFallback: true)
     public let store: ObjectStore
     let syncWrites: Bool
     let clock: @Sendable () -> Int64
@@ -26,8 +25,8 @@ public final class S3Service: AWSService {
 
     public func reset() async throws { try store.reset() }
 
-    public func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse? {
-        S3Error(error).response(requestId: requestId)
+    public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {
+        S3Error(error).response(requestId: head.context.requestId)
     }
 
     /// PutObject and UploadPart bodies stream to a temporary file; everything else is small.

@@ -41,19 +41,28 @@ public enum AWSDate {
     }
 
     /// Parses an HTTP date (`Thu, 22 Jan 2015 01:22:02 GMT`) or ISO 8601 (`2015-01-22T01:22:02Z`).
+    /// Every field is range-checked (years 1–9999), so no client text can overflow the arithmetic.
     public static func parse(_ text: String) -> Int64? {
+        guard text.utf8.count <= 64 else { return nil }
         let t = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         if t.count >= 5, let day = Int(t[1]), let month = months.firstIndex(of: t[2]), let year = Int(t[3]) {
             let hms = t[4].split(separator: ":").compactMap { Int($0) }
             guard hms.count == 3 else { return nil }
-            return millis(year, month + 1, day, hms[0], hms[1], hms[2])
+            return checkedMillis(year, month + 1, day, hms[0], hms[1], hms[2])
         }
         let u = Array(text.utf8)
         guard u.count >= 19, u[4] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") else { return nil }
         func num(_ a: Int, _ b: Int) -> Int? { Int(String(decoding: u[a..<b], as: UTF8.self)) }
         guard let y = num(0, 4), let mo = num(5, 7), let d = num(8, 10), let h = num(11, 13), let mi = num(14, 16), let s = num(17, 19)
         else { return nil }
-        return millis(y, mo, d, h, mi, s)
+        return checkedMillis(y, mo, d, h, mi, s)
+    }
+
+    /// nil unless every field is within its range (a leap second, 60, is allowed as HTTP allows it).
+    static func checkedMillis(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64? {
+        guard (1...9999).contains(y), (1...12).contains(m), (1...31).contains(d), (0...23).contains(h), (0...59).contains(mi),
+              (0...60).contains(s) else { return nil }
+        return millis(y, m, d, h, mi, s)
     }
 
     static func millis(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64 {

@@ -46,7 +46,7 @@ struct KinesisBench: AsyncParsableCommand {
     func run() async throws {
         let readyTimes = try (0..<5).map { _ in try measureStartToReady() }
         print(String(format: "start-to-ready: median %.1f ms (min %.1f, max %.1f) over 5 starts",
-                     median(readyTimes), readyTimes.min()!, readyTimes.max()!))
+                     median(readyTimes), readyTimes.min() ?? 0, readyTimes.max() ?? 0))
 
         let server = try ServerProcess.start(eddy: eddy, extraArgs: ["--fsync", fsync])
         defer { server.stop() }
@@ -106,7 +106,7 @@ struct KinesisBench: AsyncParsableCommand {
             if i >= 200 { single.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
         }
         print(String(format: "PutRecord latency (1 connection, %d calls): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
-                     putRecordCalls, percentile(single, 0.5), percentile(single, 0.99), single.max()!))
+                     putRecordCalls, percentile(single, 0.5), percentile(single, 0.99), single.max() ?? 0))
 
         // GetRecords: drain every shard from TRIM_HORIZON, shards in parallel.
         let drainStart = DispatchTime.now().uptimeNanoseconds

@@ -120,7 +120,7 @@ final class ResponseHandler: ChannelInboundHandler {
             body = nil
         case .body(var b):
             if countOnly { counted += b.readableBytes; return }
-            if body == nil { body = b } else { body!.writeBuffer(&b) }
+            if body == nil { body = b } else { body?.writeBuffer(&b) }
         case .end:
             let p = pending.removeFirst()
             if countOnly {

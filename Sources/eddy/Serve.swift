@@ -137,11 +137,6 @@ struct Serve: AsyncParsableCommand {
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 
-        // Models of the services that are not needed to answer the first Kinesis call.
-        Task.detached(priority: .background) {
-            cloudwatch.warmUp()
-            firehose.warmUp()
-        }
         let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
         let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
         let deliveries = Task { await firehose.runDelivery() }

@@ -143,9 +143,10 @@ enum Console {
     static func write(_ text: String, to fd: Int32) {
         var text = text
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
             var done = 0
             while done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                let n = Glibc.write(fd, base + done, bytes.count - done)
                 if n <= 0 { return }
                 done += n
             }

@@ -5,34 +5,39 @@ import EddyWire
 @testable import EddyCloudWatch
 
 @Suite struct AWSQueryTests {
-    let model = try! ServiceModel(json: CloudWatchServiceModel.json)
-
-    @Test func formBecomesTheInputTree() throws {
+    @Test func formBecomesTheTypedInput() throws {
         let body = "Action=PutMetricData&Version=2010-08-01&Namespace=My+App&MetricData.member.1.MetricName=M"
             + "&MetricData.member.1.Value=2.5&MetricData.member.1.Timestamp=2026-11-23T10%3A00%3A00.250Z"
             + "&MetricData.member.1.Dimensions.member.1.Name=D&MetricData.member.1.Dimensions.member.1.Value=v"
             + "&MetricData.member.2.MetricName=N&MetricData.member.2.Values.member.1=1&MetricData.member.2.Values.member.2=2"
-        let pairs = AWSQueryProtocol.form(Array(body.utf8))
-        #expect(pairs["Action"] == "PutMetricData")
-        let input = AWSQueryProtocol.input(pairs, operation: "PutMetricData", model: model)
-        #expect(input["Namespace"]?.string == "My App")
-        let data = try #require(input["MetricData"]?.array)
+        let tree = AWSQueryProtocol.tree(AWSQueryProtocol.pairs(Array(body.utf8)))
+        #expect(tree.object?["Action"]?.string == "PutMetricData")
+        let input = try CloudWatchAPI.PutMetricDataInput.decode(tree, style: .query)
+        #expect(input.namespace == "My App")
+        let data = try #require(input.metricData)
         #expect(data.count == 2)
-        #expect(data[0].object?["Value"]?.double == 2.5)
-        #expect(data[0].object?["Timestamp"]?.double == Double(AWSDate.parse("2026-11-23T10:00:00Z")!) / 1000 + 0.25)
-        #expect(data[0].object?["Dimensions"]?.array?.first?.object?["Value"]?.string == "v")
-        #expect(data[1].object?["Values"]?.array?.count == 2)
-        try ShapeValidator(model: model).validate(input, operation: "PutMetricData")
+        #expect(data[0].value == 2.5)
+        #expect(data[0].timestamp?.millis == AWSDate.parse("2026-11-23T10:00:00Z").map { $0 + 250 })
+        #expect(data[0].dimensions == [CloudWatchAPI.Dimension(name: "D", value: "v")])
+        #expect(data[1].values == [1, 2])
     }
 
     @Test func answersAreWrappedXML() {
-        let json = Array(#"{"Label":"M","Datapoints":[{"Timestamp":1795392000,"Sum":2.5,"Unit":"None"}]}"#.utf8)
-        let xml = String(decoding: AWSQueryProtocol.xml(json: json, operation: "GetMetricStatistics", model: model,
-                                                        namespace: "ns", requestId: "r1"), as: UTF8.self)
-        // Members follow the model (alphabetical here); XML readers do not depend on the order.
-        #expect(xml.contains("<GetMetricStatisticsResponse xmlns=\"ns\"><GetMetricStatisticsResult><Datapoints><member>"))
-        #expect(xml.contains("<Sum>2.5</Sum><Timestamp>2026-11-23T00:00:00.000Z</Timestamp><Unit>None</Unit></member></Datapoints><Label>M</Label>"))
+        let output = CloudWatchAPI.GetMetricStatisticsOutput(label: "M", datapoints: [
+            CloudWatchAPI.Datapoint(timestamp: Timestamp(millis: 1_795_392_000_000), sum: 2.5, unit: .None,
+                                    extendedStatistics: ShapeMap([("p99", 2.0)])),
+        ])
+        let xml = String(decoding: AWSQueryProtocol.answer(output, operation: "GetMetricStatistics",
+                                                           resultWrapper: CloudWatchAPI.GetMetricStatistics.resultWrapper,
+                                                           namespace: "ns", requestId: "r1"), as: UTF8.self)
+        #expect(xml.contains("<GetMetricStatisticsResponse xmlns=\"ns\"><GetMetricStatisticsResult><Label>M</Label><Datapoints><member>"))
+        #expect(xml.contains("<Timestamp>2026-11-23T00:00:00.000Z</Timestamp><Sum>2.5</Sum><Unit>None</Unit>"))
+        #expect(xml.contains("<ExtendedStatistics><entry><key>p99</key><value>2.0</value></entry></ExtendedStatistics></member></Datapoints>"))
         #expect(xml.hasSuffix("<ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetMetricStatisticsResponse>"))
+    }
+
+    @Test func everyPatternInTheModelCompiles() {
+        #expect(CloudWatchAPI.Patterns.all.filter { $0.pattern == nil }.map(\.source) == [])
     }
 }
 

@@ -6,8 +6,8 @@ import EddyWire
 @Suite struct ObjectKeyTests {
     let millis = AWSDate.parse("2026-11-23T14:05:09Z")!
     var stream: DeliveryStream {
-        DeliveryStream(id: 7, account: "000000000000", region: "us-east-1", name: "orders", type: "DirectPut", sourceARN: nil,
-                       sourceRoleARN: nil, destination: JSONObject(), version: 2, storedStatus: "ACTIVE", createdMillis: 0,
+        DeliveryStream(id: 7, account: "000000000000", region: "us-east-1", name: "orders", type: .DirectPut, sourceARN: nil,
+                       sourceRoleARN: nil, destination: .placeholder, version: 2, storedStatus: .ACTIVE, createdMillis: 0,
                        updatedMillis: 0, tags: [], encryption: nil, buffer: nil, failure: nil)
     }
 
@@ -46,5 +46,35 @@ import EddyWire
         let decoded = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         #expect(Array(decoded) == text)
+    }
+}
+
+@Suite struct KPLAggregateTests {
+    @Test func hostileAggregatesNeverTrap() {
+        let magic = KPLAggregate.magic
+        let md5 = [UInt8](repeating: 0, count: 16)
+        // A length of 2^63-1, a varint that never ends, and a field type that does not exist.
+        for body: [[UInt8]] in [[[0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]],
+                                [[0x1A] + [UInt8](repeating: 0xFF, count: 12)],
+                                [[0x1F, 0x00, 0x00, 0x00, 0x00, 0x00]],
+                                [[0x19, 0x01]]] {
+            let record = magic + body.joined() + md5
+            #expect(KPLAggregate.records(record) == [])
+        }
+        // Many fixed64 fields in a row are read in a loop, not one call deeper each.
+        let many = magic + [UInt8]((0..<200_000).flatMap { _ in [0x19, 0, 0, 0, 0, 0, 0, 0, 0] as [UInt8] }) + md5
+        #expect(KPLAggregate.records(many) == [])
+    }
+
+    @Test func readsAnAggregate() {
+        // Record { data = "hi" } as field 3 of the aggregate.
+        let record: [UInt8] = [0x1A, 0x04, 0x1A, 0x02, 0x68, 0x69]
+        #expect(KPLAggregate.records(KPLAggregate.magic + record + [UInt8](repeating: 0, count: 16)) == [Array("hi".utf8)])
+    }
+}
+
+@Suite struct FirehoseModelTests {
+    @Test func everyPatternInTheModelCompiles() {
+        #expect(FirehoseAPI.Patterns.all.filter { $0.pattern == nil }.map(\.source) == [])
     }
 }

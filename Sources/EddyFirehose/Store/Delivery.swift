@@ -31,7 +31,7 @@ struct Delivery {
     @discardableResult
     func run(now: Int64, flush: Bool = false) -> Int {
         var written = 0
-        for s in store.all() where s.status(now: now, createMillis: 0) == "ACTIVE" && (flush || store.mayDeliver(s.id, now: now)) {
+        for s in store.all() where s.status(now: now, createMillis: 0) == .ACTIVE && (flush || store.mayDeliver(s.id, now: now)) {
             // Decide from sizes and the oldest arrival first: records are copied out only when due.
             guard flush || isDue(s, now: now), let batch = pending(s), !batch.records.isEmpty else { continue }
             do {
@@ -121,11 +121,8 @@ struct Delivery {
         let d = s.destination
         let processing = Processing(d)
         let records = batch.records.flatMap { processing.split($0.data) }
-        guard let bucketARN = d["BucketARN"]?.string, bucketARN.hasPrefix("arn:aws:s3:::") else {
-            throw ObjectWriterError.failed("invalid BucketARN")
-        }
-        let bucket = String(bucketARN.dropFirst("arn:aws:s3:::".count))
-        let prefix = d["Prefix"]?.string ?? ""
+        guard let bucket = S3Destination.bucket(of: d.bucketARN) else { throw ObjectWriterError.failed("invalid BucketARN \(d.bucketARN)") }
+        let prefix = d.prefix ?? ""
         // Dynamic partitioning: one object per set of partition keys; records whose keys cannot
         // be read go under the error prefix.
         var groups: [(prefix: String, partitions: [String: String], records: [[UInt8]])] = []
@@ -143,11 +140,12 @@ struct Delivery {
                 }
             }
             if !failed.isEmpty {
-                groups.append(((d["ErrorOutputPrefix"]?.string ?? "").isEmpty ? "processing-failed/" : d["ErrorOutputPrefix"]!.string!,
+                let errorPrefix = d.errorOutputPrefix ?? ""
+                groups.append((errorPrefix.isEmpty ? "processing-failed/" : errorPrefix,
                                ["firehose:error-output-type": "partitioning-failed"], failed))
             }
         }
-        let gzip = d["CompressionFormat"]?.string == "GZIP"
+        let gzip = d.compressionFormat == .GZIP
         for group in groups {
             var body: [UInt8] = []
             for r in group.records {
@@ -159,7 +157,7 @@ struct Delivery {
                 (kv.key + "=" + kv.value).utf8.reduce(h) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
             }
             let key = ObjectKey.make(stream: s, prefix: group.prefix, arrival: batch.oldest, identity: batch.firstPositions + [groupIdentity],
-                                     fileExtension: d["FileExtension"]?.string ?? (gzip ? ".gz" : ""), partitions: group.partitions)
+                                     fileExtension: d.fileExtension ?? (gzip ? ".gz" : ""), partitions: group.partitions)
             try objects.putObject(account: s.account, bucket: bucket, key: key, body: body,
                                   contentType: gzip ? "application/x-gzip" : "application/octet-stream")
         }

@@ -2,6 +2,9 @@ import EddyStorage
 import EddyWire
 import Synchronization
 
+public typealias DeliveryStreamStatus = FirehoseAPI.DeliveryStreamStatus
+public typealias DeliveryStreamType = FirehoseAPI.DeliveryStreamType
+
 /// A delivery stream: its configuration (the S3 destination as DescribeDeliveryStream reports
 /// it), its state, and for DirectPut the durable buffer its records wait in until delivered.
 public struct DeliveryStream: Sendable {
@@ -9,29 +12,30 @@ public struct DeliveryStream: Sendable {
     public var account: String
     public var region: String
     public var name: String
-    public var type: String
+    public var type: DeliveryStreamType
     public var sourceARN: String?
     public var sourceRoleARN: String?
-    /// ExtendedS3DestinationDescription, with AWS's defaults filled in.
-    public var destination: JSONObject
+    /// With AWS's defaults filled in.
+    public var destination: FirehoseAPI.ExtendedS3DestinationDescription
     public var version: Int
-    public var storedStatus: String
+    public var storedStatus: DeliveryStreamStatus
     public var createdMillis: Int64
     public var updatedMillis: Int64
     public var tags: [(String, String)]
-    public var encryption: JSONObject?
+    public var encryption: FirehoseAPI.DeliveryStreamEncryptionConfiguration?
     public var buffer: ShardLog?
     public var failure: String?
 
     public var arn: String { "arn:aws:firehose:\(region):\(account):deliverystream/\(name)" }
 
-    public func status(now: Int64, createMillis: Int64) -> String {
-        storedStatus == "CREATING" && now >= createdMillis + createMillis ? "ACTIVE" : storedStatus
+    public func status(now: Int64, createMillis: Int64) -> DeliveryStreamStatus {
+        storedStatus == .CREATING && now >= createdMillis + createMillis ? .ACTIVE : storedStatus
     }
 
+    /// The model bounds the hints (1–128 MB, 0–900 s).
     var hints: (bytes: Int, intervalMillis: Int64) {
-        let h = destination["BufferingHints"]?.object
-        return ((h?["SizeInMBs"]?.int ?? 5) << 20, Int64(h?["IntervalInSeconds"]?.int ?? 300) * 1000)
+        let h = destination.bufferingHints
+        return ((h.sizeInMBs ?? 5) << 20, Int64(h.intervalInSeconds ?? 300) * 1000)
     }
 }
 
@@ -83,19 +87,20 @@ public final class DeliveryStore: Sendable {
             SELECT id, account, region, name, type, source_arn, source_role, destination, version, status, created_ms, updated_ms,
                    tags, encryption FROM delivery_streams
             """) {
-            let id = r[0].int!
-            if r[9].text == "DELETING" {
+            let id = try r.integer(0)
+            let status = DeliveryStreamStatus(rawValue: try r.text(9)) ?? .ACTIVE
+            if status == .DELETING {
                 try db.query("DELETE FROM delivery_streams WHERE id = ?", [.integer(id)])
                 FileSystem.remove("\(root)/streams/\(id)")
                 continue
             }
-            let type = r[4].text!
+            let type = DeliveryStreamType(rawValue: try r.text(4)) ?? .DirectPut
             var s = DeliveryStream(
-                id: id, account: r[1].text!, region: r[2].text!, name: r[3].text!, type: type, sourceARN: r[5].text, sourceRoleARN: r[6].text,
-                destination: (try? JSONParser.parse(Array(r[7].text!.utf8)))?.object ?? JSONObject(), version: Int(r[8].int!),
-                storedStatus: r[9].text!, createdMillis: r[10].int!, updatedMillis: r[11].int!, tags: Self.decodeTags(r[12].text ?? ""),
-                encryption: r[13].text.flatMap { (try? JSONParser.parse(Array($0.utf8)))?.object }, buffer: nil, failure: nil)
-            if type == "DirectPut" {
+                id: id, account: try r.text(1), region: try r.text(2), name: try r.text(3), type: type, sourceARN: r.optionalText(5),
+                sourceRoleARN: r.optionalText(6), destination: try Self.decode(try r.text(7)), version: Int(clamping: try r.integer(8)),
+                storedStatus: status, createdMillis: try r.integer(10), updatedMillis: try r.integer(11),
+                tags: Self.decodeTags(r.optionalText(12) ?? ""), encryption: try r.optionalText(13).map(Self.decode), buffer: nil, failure: nil)
+            if type == .DirectPut {
                 s.buffer = try ShardLog(directory: "\(root)/streams/\(id)/buffer", configuration: log)
             }
             loaded[Self.key(s.account, s.region, s.name)] = s
@@ -115,15 +120,18 @@ public final class DeliveryStore: Sendable {
         guard !text.isEmpty else { return [] }
         return text.split(separator: "\u{1E}").map { p in
             let kv = p.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
+            return (kv.first.map(String.init) ?? "", kv.count > 1 ? String(kv[1]) : "")
         }
     }
 
-    static func text(_ o: JSONObject?) -> SQLiteValue {
-        guard let o else { return .null }
-        var w = JSONWriter()
-        w.value(.object(o))
-        return .text(String(decoding: w.bytes, as: UTF8.self))
+    /// Settings are kept as their JSON answer, read back through the model.
+    static func text(_ value: (some ShapeEncodable)?) -> SQLiteValue {
+        guard let value else { return .null }
+        return .text(String(decoding: value.jsonBytes(), as: UTF8.self))
+    }
+
+    static func decode<T: ShapeDecodable>(_ text: String) throws -> T {
+        try T.decode(try JSONParser.parse(Array(text.utf8)), style: .json)
     }
 
     public func stream(_ account: String, _ region: String, _ name: String) -> DeliveryStream? {
@@ -138,16 +146,17 @@ public final class DeliveryStore: Sendable {
             let id = try tx.query("""
                 INSERT INTO delivery_streams (account, region, name, type, source_arn, source_role, destination, version, status,
                                               created_ms, updated_ms, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """, [.text(s.account), .text(s.region), .text(s.name), .text(s.type), s.sourceARN.map { .text($0) } ?? .null,
+                """, [.text(s.account), .text(s.region), .text(s.name), .text(s.type.rawValue), s.sourceARN.map { .text($0) } ?? .null,
                       s.sourceRoleARN.map { .text($0) } ?? .null, Self.text(s.destination), .integer(Int64(s.version)),
-                      .text(s.storedStatus), .integer(s.createdMillis), .integer(s.updatedMillis), .text(Self.encodeTags(s.tags))])[0][0].int!
+                      .text(s.storedStatus.rawValue), .integer(s.createdMillis), .integer(s.updatedMillis),
+                      .text(Self.encodeTags(s.tags))]).returnedInteger()
             for (source, position) in checkpoints {
                 try tx.query("INSERT INTO checkpoints (stream_id, source, position) VALUES (?, ?, ?)",
                              [.integer(id), .text(source), .integer(Int64(position))])
             }
             return id
         }
-        if s.type == "DirectPut" {
+        if s.type == .DirectPut {
             s.buffer = try ShardLog(directory: "\(root)/streams/\(s.id)/buffer", configuration: log)
         }
         streams.withLock { $0[Self.key(s.account, s.region, s.name)] = s }
@@ -157,7 +166,7 @@ public final class DeliveryStore: Sendable {
     /// Saves changed settings (destination, version, tags, encryption, status).
     public func save(_ s: DeliveryStream) throws {
         try db.query("UPDATE delivery_streams SET destination = ?, version = ?, status = ?, updated_ms = ?, tags = ?, encryption = ? WHERE id = ?",
-                     [Self.text(s.destination), .integer(Int64(s.version)), .text(s.storedStatus), .integer(s.updatedMillis),
+                     [Self.text(s.destination), .integer(Int64(s.version)), .text(s.storedStatus.rawValue), .integer(s.updatedMillis),
                       .text(Self.encodeTags(s.tags)), Self.text(s.encryption), .integer(s.id)])
         streams.withLock { $0[Self.key(s.account, s.region, s.name)] = s }
     }
@@ -175,7 +184,7 @@ public final class DeliveryStore: Sendable {
 
     public func checkpoint(_ stream: Int64, _ source: String) throws -> UInt64? {
         try db.query("SELECT position FROM checkpoints WHERE stream_id = ? AND source = ?", [.integer(stream), .text(source)])
-            .first.map { UInt64($0[0].int!) }
+            .first.map { UInt64(clamping: try $0.integer(0)) }
     }
 
     /// Records what an object delivered, in one transaction (so a crash redelivers all of it or none).

@@ -12,24 +12,27 @@ struct Processing {
 
     enum PathStep: Equatable { case field(String), index(Int) }
 
-    init(_ destination: JSONObject) {
-        let processing = destination["ProcessingConfiguration"]?.object
-        guard processing?["Enabled"]?.bool != false else { return }
-        for p in processing?["Processors"]?.array ?? [] {
-            let params = Dictionary((p.object?["Parameters"]?.array ?? []).compactMap { x -> (String, String)? in
-                guard let o = x.object, let n = o["ParameterName"]?.string else { return nil }
-                return (n, o["ParameterValue"]?.string ?? "")
-            }, uniquingKeysWith: { $1 })
-            switch p.object?["Type"]?.string {
-            case "AppendDelimiterToRecord": appendDelimiter = true
-            case "RecordDeAggregation": deaggregation = params["SubRecordType"] ?? "JSON"
-            case "MetadataExtraction":
-                if destination["DynamicPartitioningConfiguration"]?.object?["Enabled"]?.bool == true {
-                    partitionQueries = (try? Self.parseQuery(params["MetadataExtractionQuery"] ?? "")) ?? []
+    /// The processors Eddy runs (CreateDeliveryStream refuses the others).
+    static let supported: [FirehoseAPI.ProcessorType] = [.AppendDelimiterToRecord, .RecordDeAggregation, .MetadataExtraction]
+
+    init(_ destination: FirehoseAPI.ExtendedS3DestinationDescription) {
+        guard let processing = destination.processingConfiguration, processing.enabled != false else { return }
+        for p in processing.processors ?? [] {
+            let params = Self.parameters(p)
+            switch p.type {
+            case .AppendDelimiterToRecord: appendDelimiter = true
+            case .RecordDeAggregation: deaggregation = params[.SubRecordType] ?? "JSON"
+            case .MetadataExtraction:
+                if destination.dynamicPartitioningConfiguration?.enabled == true {
+                    partitionQueries = (try? Self.parseQuery(params[.MetadataExtractionQuery] ?? "")) ?? []
                 }
             default: break
             }
         }
+    }
+
+    static func parameters(_ p: FirehoseAPI.Processor) -> [FirehoseAPI.ProcessorParameterName: String] {
+        Dictionary((p.parameters ?? []).map { ($0.parameterName, $0.parameterValue) }, uniquingKeysWith: { $1 })
     }
 
     /// `{country:.country_code, src:.meta.source, first:.items[0]}` → names and paths.
@@ -165,18 +168,32 @@ enum KPLAggregate {
             return nil
         }
 
+        /// The next field; nil at the end or at the first malformed byte. Iterative and
+        /// bounds-checked: the record is the client's.
         mutating func next() -> (Int, Value)? {
-            guard i < bytes.count, let key = varint() else { return nil }
-            switch key & 7 {
-            case 0: return varint().map { (Int(key >> 3), .varint($0)) }
-            case 2:
-                guard let n = varint(), i + Int(n) <= bytes.count else { return nil }
-                defer { i += Int(n) }
-                return (Int(key >> 3), .bytes(Array(bytes[i..<(i + Int(n))])))
-            case 1: i += 8; return next()
-            case 5: i += 4; return next()
-            default: return nil
+            while i < bytes.count {
+                guard let key = varint() else { return nil }
+                let field = Int(truncatingIfNeeded: key >> 3)
+                switch key & 7 {
+                case 0:
+                    guard let v = varint() else { return nil }
+                    return (field, .varint(v))
+                case 2:
+                    guard let n = varint(), n <= UInt64(bytes.count - i) else { return nil }
+                    let start = i
+                    i += Int(n)
+                    return (field, .bytes(Array(bytes[start..<i])))
+                case 1:
+                    guard bytes.count - i >= 8 else { return nil }
+                    i += 8
+                case 5:
+                    guard bytes.count - i >= 4 else { return nil }
+                    i += 4
+                default:
+                    return nil
+                }
             }
+            return nil
         }
     }
 }

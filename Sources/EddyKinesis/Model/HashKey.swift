@@ -21,7 +21,7 @@ public enum HashKey {
     /// The ranges CreateStream gives `count` shards: the space split evenly, the last shard
     /// taking the remainder, as AWS does (floor(2^128 / count) per shard).
     public static func evenRanges(count: Int) -> [ClosedRange<UInt128>] {
-        precondition(count > 0)
+        guard count > 0 else { return [] }
         if count == 1 { return [0...UInt128.max] }
         let n = UInt128(count)
         // floor(2^128 / n) without representing 2^128.

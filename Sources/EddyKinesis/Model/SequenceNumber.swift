@@ -24,32 +24,40 @@ public struct SequenceNumber: Sendable, Equatable, Comparable, CustomStringConve
     }
 
     public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(56)
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        // Written straight into the string's own storage: one allocation per number (the read
+        // path makes one per record).
+        String(unsafeUninitializedCapacity: 56) { write(to: $0) }
     }
 
     /// The 56 ASCII digits, appended (the hot paths write them straight into JSON).
     public func write(into bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "4"))
-        bytes.append(UInt8(ascii: "9"))
-        Self.appendDigits(&bytes, streamToken, Self.tokenDigits)
-        Self.appendDigits(&bytes, UInt64(shardIndex), Self.shardDigits)
-        Self.appendDigits(&bytes, counter, Self.counterDigits)
-        Self.appendDigits(&bytes, UInt64(max(0, arrivalMillis)), Self.tailDigits)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 56))
+        bytes.withUnsafeMutableBufferPointer { b in _ = write(to: UnsafeMutableBufferPointer(rebasing: b[start...])) }
     }
 
-    private static func appendDigits(_ bytes: inout [UInt8], _ value: UInt64, _ width: Int) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+    /// Writes the 56 digits at the start of `buffer`; returns how many it wrote (0 if it is too small).
+    func write(to buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard buffer.count >= 56 else { return 0 }
+        buffer[0] = UInt8(ascii: "4")
+        buffer[1] = UInt8(ascii: "9")
+        var p = 2
+        p = Self.digits(buffer, at: p, streamToken, Self.tokenDigits)
+        p = Self.digits(buffer, at: p, UInt64(clamping: shardIndex), Self.shardDigits)
+        p = Self.digits(buffer, at: p, counter, Self.counterDigits)
+        return Self.digits(buffer, at: p, UInt64(clamping: arrivalMillis), Self.tailDigits)
+    }
+
+    /// `value` in `width` decimal digits, zero-padded (higher digits beyond the width are dropped).
+    private static func digits(_ buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int, _ value: UInt64, _ width: Int) -> Int {
         var v = value
         var i = start + width - 1
-        while v > 0 && i >= start {
-            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        while i >= start {
+            buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
             v /= 10
             i -= 1
         }
+        return start + width
     }
 
     /// Parses a number Eddy issued; nil for anything else (wrong length, version, digits).

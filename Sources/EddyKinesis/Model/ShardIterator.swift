@@ -5,7 +5,9 @@ import EddyWire
 /// and a MAC over all of it so a client cannot forge or alter one. Opaque base64 on the wire.
 public struct ShardIterator: Sendable, Equatable {
     public static let lifetimeMillis: Int64 = 300_000
-    static let formatVersion: UInt8 = 1
+    /// Version 2 gives each name a 16-bit length (version 1 had 8 bits, too few for a region a
+    /// client may put in its credential scope); both are read.
+    static let formatVersion: UInt8 = 2
     static let macLength = 16
 
     public var accountId: String
@@ -35,8 +37,9 @@ public struct ShardIterator: Sendable, Equatable {
         append(&bytes, UInt64(shardIndex))
         append(&bytes, position)
         for field in [accountId, region, streamName] {
-            let u = Array(field.utf8)
-            bytes.append(UInt8(u.count))
+            let u = Array(field.utf8.prefix(Int(UInt16.max)))
+            bytes.append(UInt8(truncatingIfNeeded: u.count >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: u.count))
             bytes.append(contentsOf: u)
         }
         bytes.append(contentsOf: Self.mac(bytes, key: key))
@@ -47,7 +50,8 @@ public struct ShardIterator: Sendable, Equatable {
 
     public static func decode(_ text: String, key: [UInt8]) throws(DecodeError) -> ShardIterator {
         guard let bytes = try? Base64.decode(text), bytes.count > 1 + 32 + 3 + macLength,
-              bytes[0] == formatVersion else { throw .invalid }
+              bytes[0] == 1 || bytes[0] == formatVersion else { throw .invalid }
+        let wideLengths = bytes[0] == 2
         let body = Array(bytes[0..<(bytes.count - macLength)])
         let mac = Array(bytes[(bytes.count - macLength)...])
         guard constantTimeEqual(mac, Self.mac(body, key: key)) else { throw .invalid }
@@ -59,8 +63,10 @@ public struct ShardIterator: Sendable, Equatable {
         let created = Int64(bitPattern: u64()), token = u64(), shard = u64(), position = u64()
         var fields: [String] = []
         for _ in 0..<3 {
-            guard p < body.count else { throw .invalid }
-            let n = Int(body[p]); p += 1
+            let lengthBytes = wideLengths ? 2 : 1
+            guard p + lengthBytes <= body.count else { throw .invalid }
+            let n = wideLengths ? Int(body[p]) << 8 | Int(body[p + 1]) : Int(body[p])
+            p += lengthBytes
             guard p + n <= body.count else { throw .invalid }
             fields.append(String(decoding: body[p..<(p + n)], as: UTF8.self))
             p += n

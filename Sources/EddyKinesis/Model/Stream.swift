@@ -1,12 +1,9 @@
 import EddyStorage
 
-public enum StreamStatus: String, Sendable {
-    case CREATING, DELETING, ACTIVE, UPDATING
-}
-
-public enum StreamMode: String, Sendable {
-    case PROVISIONED, ON_DEMAND
-}
+public typealias StreamStatus = KinesisAPI.StreamStatus
+public typealias StreamMode = KinesisAPI.StreamMode
+public typealias EncryptionType = KinesisAPI.EncryptionType
+public typealias ShardLevelMetric = KinesisAPI.MetricsName
 
 /// Streams are scoped to an account and a region: the same name in two regions is two streams.
 public struct StreamKey: Hashable, Sendable {
@@ -88,9 +85,9 @@ public struct Stream: Sendable {
     public var statusChangedMillis: Int64
     public var createdMillis: Int64
     public var retentionHours: Int
-    public var encryptionType: String
+    public var encryptionType: EncryptionType
     public var keyId: String?
-    public var shardLevelMetrics: [String]
+    public var shardLevelMetrics: [ShardLevelMetric]
     public var maxRecordSizeKiB: Int
     public var tags: [Tag]
     public var shards: [Shard]

@@ -39,8 +39,7 @@ struct StreamCatalog: Sendable {
     }
 
     func iteratorKey() throws -> [UInt8] {
-        if let row = try db.query("SELECT value FROM meta WHERE key = 'iterator-key'").first,
-           case .blob(let key) = row[0], key.count == 32 {
+        if let key = try db.query("SELECT value FROM meta WHERE key = 'iterator-key'").first?.blob(0), key.count == 32 {
             return key
         }
         var key = [UInt8](repeating: 0, count: 32)
@@ -58,9 +57,9 @@ struct StreamCatalog: Sendable {
         var statusChanged: Int64
         var created: Int64
         var retentionHours: Int
-        var encryptionType: String
+        var encryptionType: EncryptionType
         var keyId: String?
-        var metrics: [String]
+        var metrics: [ShardLevelMetric]
         var maxRecordKiB: Int
         var tags: [Tag]
         var shards: [StoredShard]
@@ -85,31 +84,35 @@ struct StreamCatalog: Sendable {
             SELECT id, account, region, name, token, mode, status, status_changed_ms, created_ms, retention_hours,
                    encryption_type, key_id, shard_level_metrics, max_record_kib, warm_mibps FROM streams
             """) {
-            let id = r[0].int!
+            let id = try r.integer(0)
             streams[id] = StoredStream(
-                id: id, key: StreamKey(account: r[1].text!, region: r[2].text!, name: r[3].text!),
-                token: UInt64(r[4].int!), mode: StreamMode(rawValue: r[5].text!) ?? .PROVISIONED,
-                status: StreamStatus(rawValue: r[6].text!) ?? .ACTIVE, statusChanged: r[7].int!, created: r[8].int!,
-                retentionHours: Int(r[9].int!), encryptionType: r[10].text ?? "NONE", keyId: r[11].text,
-                metrics: (r[12].text ?? "").split(separator: ",").map(String.init), maxRecordKiB: Int(r[13].int ?? 1024),
-                tags: [], shards: [], warmMiBps: Int(r[14].int ?? 0))
+                id: id, key: StreamKey(account: try r.text(1), region: try r.text(2), name: try r.text(3)),
+                token: UInt64(clamping: try r.integer(4)), mode: StreamMode(rawValue: try r.text(5)) ?? .PROVISIONED,
+                status: StreamStatus(rawValue: try r.text(6)) ?? .ACTIVE, statusChanged: try r.integer(7), created: try r.integer(8),
+                retentionHours: Int(clamping: try r.integer(9)),
+                encryptionType: r.optionalText(10).flatMap(EncryptionType.init(rawValue:)) ?? .NONE, keyId: r.optionalText(11),
+                metrics: (r.optionalText(12) ?? "").split(separator: ",").compactMap { ShardLevelMetric(rawValue: String($0)) },
+                maxRecordKiB: Int(clamping: r.optionalInteger(13) ?? 1024), tags: [], shards: [],
+                warmMiBps: Int(clamping: r.optionalInteger(14) ?? 0))
         }
         for r in try db.query("SELECT stream_id, name, created_ms, status, status_changed_ms FROM consumers ORDER BY stream_id, created_ms") {
-            streams[r[0].int!]?.consumers.append(Consumer(name: r[1].text!, createdMillis: r[2].int!,
-                                                          storedStatus: StreamStatus(rawValue: r[3].text!) ?? .ACTIVE,
-                                                          statusChangedMillis: r[4].int!))
+            streams[try r.integer(0)]?.consumers.append(Consumer(name: try r.text(1), createdMillis: try r.integer(2),
+                                                                 storedStatus: StreamStatus(rawValue: try r.text(3)) ?? .ACTIVE,
+                                                                 statusChangedMillis: try r.integer(4)))
         }
         for r in try db.query("SELECT stream_id, key, value FROM tags ORDER BY stream_id, position") {
-            streams[r[0].int!]?.tags.append(Tag(key: r[1].text!, value: r[2].text!))
+            streams[try r.integer(0)]?.tags.append(Tag(key: try r.text(1), value: try r.text(2)))
         }
         for r in try db.query("""
             SELECT stream_id, idx, parent, adjacent_parent, start_hash, end_hash, start_counter, end_counter, created_ms, closed_ms
             FROM shards ORDER BY stream_id, idx
             """) {
-            guard let start = UInt128(r[4].text!), let end = UInt128(r[5].text!) else { continue }
-            streams[r[0].int!]?.shards.append(StoredShard(
-                index: Int(r[1].int!), parent: r[2].int.map(Int.init), adjacentParent: r[3].int.map(Int.init),
-                range: start...end, startCounter: UInt64(r[6].int!), endCounter: r[7].int.map(UInt64.init), created: r[8].int!, closed: r[9].int))
+            guard let start = UInt128(try r.text(4)), let end = UInt128(try r.text(5)), start <= end else { continue }
+            streams[try r.integer(0)]?.shards.append(StoredShard(
+                index: Int(clamping: try r.integer(1)), parent: r.optionalInteger(2).map { Int(clamping: $0) },
+                adjacentParent: r.optionalInteger(3).map { Int(clamping: $0) }, range: start...end,
+                startCounter: UInt64(clamping: try r.integer(6)), endCounter: r.optionalInteger(7).map { UInt64(clamping: $0) },
+                created: try r.integer(8), closed: r.optionalInteger(9)))
         }
         return streams.values.sorted { $0.id < $1.id }
     }
@@ -123,9 +126,9 @@ struct StreamCatalog: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [.text(s.key.account), .text(s.key.region), .text(s.key.name), .integer(Int64(s.token)),
                       .text(s.mode.rawValue), .text(s.status.rawValue), .integer(s.statusChanged), .integer(s.created),
-                      .integer(Int64(s.retentionHours)), .text(s.encryptionType), s.keyId.map { .text($0) } ?? .null,
-                      .text(s.metrics.joined(separator: ",")), .integer(Int64(s.maxRecordKiB))])
-            let id = row[0][0].int!
+                      .integer(Int64(s.retentionHours)), .text(s.encryptionType.rawValue), s.keyId.map { .text($0) } ?? .null,
+                      .text(s.metrics.map(\.rawValue).joined(separator: ",")), .integer(Int64(s.maxRecordKiB))])
+            let id = try row.returnedInteger()
             for shard in s.shards { try Self.insertShard(tx, stream: id, shard) }
             try Self.writeTags(tx, stream: id, s.tags)
             return id
@@ -160,12 +163,13 @@ struct StreamCatalog: Sendable {
         try db.query("UPDATE streams SET mode = ?, status = ?, status_changed_ms = ?, retention_hours = ?, encryption_type = ?, "
                      + "key_id = ?, shard_level_metrics = ?, max_record_kib = ?, warm_mibps = ? WHERE id = ?",
                      [.text(s.mode.rawValue), .text(s.storedStatus.rawValue), .integer(s.statusChangedMillis), .integer(Int64(s.retentionHours)),
-                      .text(s.encryptionType), s.keyId.map { .text($0) } ?? .null, .text(s.shardLevelMetrics.joined(separator: ",")),
+                      .text(s.encryptionType.rawValue), s.keyId.map { .text($0) } ?? .null,
+                      .text(s.shardLevelMetrics.map(\.rawValue).joined(separator: ",")),
                       .integer(Int64(s.maxRecordSizeKiB)), .integer(Int64(s.warmThroughputMiBps)), .integer(s.id)])
     }
 
     func policy(_ arn: String) throws -> String? {
-        try db.query("SELECT policy FROM policies WHERE resource_arn = ?", [.text(arn)]).first?[0].text
+        try db.query("SELECT policy FROM policies WHERE resource_arn = ?", [.text(arn)]).first?.optionalText(0)
     }
 
     func setPolicy(_ arn: String, _ policy: String?) throws {
@@ -177,8 +181,7 @@ struct StreamCatalog: Sendable {
     }
 
     func setting(_ key: String) throws -> [UInt8]? {
-        guard let row = try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first, case .blob(let v) = row[0] else { return nil }
-        return v
+        try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first?.blob(0)
     }
 
     func setSetting(_ key: String, _ value: [UInt8]) throws {

@@ -31,7 +31,7 @@ public final class StreamStore: Sendable {
     let catalog: StreamCatalog
     let iteratorKey: [UInt8]
     private let streams: Mutex<[StreamKey: Stream]>
-    private let logger: Logger
+    let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) throws {
         self.configuration = configuration
@@ -138,7 +138,7 @@ public final class StreamStore: Sendable {
                 if let old = all.removeValue(forKey: key) { finishDeletion(old) }
                 let id = try catalog.insert(StreamCatalog.StoredStream(
                     id: 0, key: key, token: token, mode: mode, status: .CREATING, statusChanged: now, created: now,
-                    retentionHours: 24, encryptionType: "NONE", keyId: nil, metrics: [], maxRecordKiB: 1024, tags: tags,
+                    retentionHours: 24, encryptionType: .NONE, keyId: nil, metrics: [], maxRecordKiB: 1024, tags: tags,
                     shards: storedShards))
                 var shards: [Shard] = []
                 for s in storedShards {
@@ -148,7 +148,7 @@ public final class StreamStore: Sendable {
                                         startCounter: 0, endCounter: nil, createdMillis: now, closedMillis: nil, log: log))
                 }
                 let stream = Stream(id: id, key: key, token: token, mode: mode, storedStatus: .CREATING, statusChangedMillis: now,
-                                    createdMillis: now, retentionHours: 24, encryptionType: "NONE", keyId: nil,
+                                    createdMillis: now, retentionHours: 24, encryptionType: .NONE, keyId: nil,
                                     shardLevelMetrics: [], maxRecordSizeKiB: 1024, tags: tags, shards: shards)
                 all[key] = stream
                 return .success(stream)

@@ -85,14 +85,17 @@ public final class ObjectStore: Sendable {
     func bucket(_ name: String) throws -> Bucket? {
         guard let r = try db.query("SELECT name, account, region, created_ms, tags FROM buckets WHERE name = ?", [.text(name)]).first
         else { return nil }
-        return Bucket(name: r[0].text!, account: r[1].text!, region: r[2].text!, createdMillis: r[3].int!,
-                      tags: StoredHeaders.decode(r[4].text ?? ""))
+        return try Self.bucket(r)
     }
 
     func buckets(account: String) throws -> [Bucket] {
-        try db.query("SELECT name, account, region, created_ms, tags FROM buckets WHERE account = ? ORDER BY name", [.text(account)]).map {
-            Bucket(name: $0[0].text!, account: $0[1].text!, region: $0[2].text!, createdMillis: $0[3].int!, tags: StoredHeaders.decode($0[4].text ?? ""))
-        }
+        try db.query("SELECT name, account, region, created_ms, tags FROM buckets WHERE account = ? ORDER BY name", [.text(account)])
+            .map(Self.bucket)
+    }
+
+    static func bucket(_ r: [SQLiteValue]) throws -> Bucket {
+        Bucket(name: try r.text(0), account: try r.text(1), region: try r.text(2), createdMillis: try r.integer(3),
+               tags: StoredHeaders.decode(r.optionalText(4) ?? ""))
     }
 
     func createBucket(_ b: Bucket) throws {
@@ -137,14 +140,15 @@ public final class ObjectStore: Sendable {
             SELECT bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum, checksum_type, parts, tags
             FROM objects WHERE bucket = ? AND key = ?
             """, [.text(bucket), .text(key)]).first else { return nil }
-        return Self.object(r)
+        return try Self.object(r)
     }
 
-    static func object(_ r: [SQLiteValue]) -> Object {
-        Object(bucket: r[0].text!, key: r[1].text!, file: r[2].text!, size: Int(r[3].int!), etag: r[4].text!,
-               modifiedMillis: r[5].int!, headers: StoredHeaders.decode(r[6].text ?? ""),
-               checksumAlgorithm: r[7].text.flatMap(ChecksumAlgorithm.init(rawValue:)), checksum: r[8].text,
-               checksumType: r[9].text, parts: r[10].int.map(Int.init), tags: StoredHeaders.decode(r[11].text ?? ""))
+    static func object(_ r: [SQLiteValue]) throws -> Object {
+        Object(bucket: try r.text(0), key: try r.text(1), file: try r.text(2), size: Int(clamping: try r.integer(3)), etag: try r.text(4),
+               modifiedMillis: try r.integer(5), headers: StoredHeaders.decode(r.optionalText(6) ?? ""),
+               checksumAlgorithm: r.optionalText(7).flatMap(ChecksumAlgorithm.init(rawValue:)), checksum: r.optionalText(8),
+               checksumType: r.optionalText(9), parts: r.optionalInteger(10).map { Int(clamping: $0) },
+               tags: StoredHeaders.decode(r.optionalText(11) ?? ""))
     }
 
     /// Stores the object, replacing any with the same key; the replaced body file is removed
@@ -222,12 +226,13 @@ public final class ObjectStore: Sendable {
     func upload(_ id: String) throws -> Upload? {
         guard let r = try db.query("SELECT id, bucket, key, initiated_ms, headers, checksum_algorithm, checksum_type FROM uploads WHERE id = ?",
                                    [.text(id)]).first else { return nil }
-        return Self.upload(r)
+        return try Self.upload(r)
     }
 
-    static func upload(_ r: [SQLiteValue]) -> Upload {
-        Upload(id: r[0].text!, bucket: r[1].text!, key: r[2].text!, initiatedMillis: r[3].int!, headers: StoredHeaders.decode(r[4].text ?? ""),
-               checksumAlgorithm: r[5].text.flatMap(ChecksumAlgorithm.init(rawValue:)), checksumType: r[6].text)
+    static func upload(_ r: [SQLiteValue]) throws -> Upload {
+        Upload(id: try r.text(0), bucket: try r.text(1), key: try r.text(2), initiatedMillis: try r.integer(3),
+               headers: StoredHeaders.decode(r.optionalText(4) ?? ""),
+               checksumAlgorithm: r.optionalText(5).flatMap(ChecksumAlgorithm.init(rawValue:)), checksumType: r.optionalText(6))
     }
 
     func uploads(_ bucket: String, prefix: String) throws -> [Upload] {
@@ -239,7 +244,8 @@ public final class ObjectStore: Sendable {
 
     func putPart(upload: String, _ p: Part) throws {
         let previous = try db.transaction { tx -> String? in
-            let old = try tx.query("SELECT file FROM parts WHERE upload = ? AND number = ?", [.text(upload), .integer(Int64(p.number))]).first?[0].text
+            let old = try tx.query("SELECT file FROM parts WHERE upload = ? AND number = ?", [.text(upload), .integer(Int64(p.number))])
+                .first?.optionalText(0)
             try tx.query("INSERT OR REPLACE INTO parts (upload, number, file, size, etag, modified_ms, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [.text(upload), .integer(Int64(p.number)), .text(p.file), .integer(Int64(p.size)), .text(p.etag),
                           .integer(p.modifiedMillis), p.checksum.map { .text($0) } ?? .null])
@@ -250,7 +256,8 @@ public final class ObjectStore: Sendable {
 
     func parts(_ upload: String) throws -> [Part] {
         try db.query("SELECT number, file, size, etag, modified_ms, checksum FROM parts WHERE upload = ? ORDER BY number", [.text(upload)]).map {
-            Part(number: Int($0[0].int!), file: $0[1].text!, size: Int($0[2].int!), etag: $0[3].text!, modifiedMillis: $0[4].int!, checksum: $0[5].text)
+            Part(number: Int(clamping: try $0.integer(0)), file: try $0.text(1), size: Int(clamping: try $0.integer(2)), etag: try $0.text(3),
+                 modifiedMillis: try $0.integer(4), checksum: $0.optionalText(5))
         }
     }
 
@@ -279,7 +286,7 @@ enum StoredHeaders {
         guard !text.isEmpty else { return [] }
         return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { pair in
             let p = pair.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(p[0]), p.count > 1 ? String(p[1]) : "")
+            return (p.first.map(String.init) ?? "", p.count > 1 ? String(p[1]) : "")
         }
     }
 }

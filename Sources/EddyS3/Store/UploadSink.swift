@@ -61,15 +61,17 @@ final class UploadSink: RequestBodySink {
     }
 
     func write(_ chunk: UnsafeRawBufferPointer) throws(AWSError) {
-        if decoder != nil {
+        if var chunked = decoder {
+            decoder = nil  // one owner while it is fed, so its buffers are not copied
             var failure: AWSError?
-            decoder!.feed(chunk) { payload in
+            chunked.feed(chunk) { payload in
                 if failure == nil {
                     do throws(AWSError) { try self.consume(payload) } catch { failure = error }
                 }
             }
+            decoder = chunked
             if let failure { throw failure }
-            if let error = decoder!.error { throw error }
+            if let error = chunked.error { throw error }
         } else {
             try consume(chunk)
         }
@@ -196,9 +198,10 @@ final class HashingWriter: @unchecked Sendable {
     }
 
     static func write(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> String? {
+        guard let base = raw.baseAddress else { return nil }
         var written = 0
         while written < raw.count {
-            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+            let n = Glibc.write(fd, base + written, raw.count - written)
             if n < 0 && errno != EINTR { return "write failed: \(String(cString: strerror(errno)))" }
             if n > 0 { written += n }
         }

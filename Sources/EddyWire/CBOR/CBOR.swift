@@ -137,8 +137,31 @@ public enum CBOR {
 /// Writes CBOR items (definite lengths).
 public struct CBORWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
+    /// How answers carry timestamps: the Kinesis CBOR protocol uses integer epoch milliseconds,
+    /// smithy rpc-v2-cbor tag 1 around epoch seconds.
+    public var timestamps: TimestampStyle
 
-    public init() {}
+    public enum TimestampStyle: Sendable { case epochMillis, taggedSeconds }
+
+    public init(timestamps: TimestampStyle = .epochMillis) {
+        self.timestamps = timestamps
+    }
+
+    public mutating func timestamp(_ t: Timestamp) {
+        switch timestamps {
+        case .epochMillis: int(t.millis)
+        case .taggedSeconds: tag(1); double(t.seconds)
+        }
+    }
+
+    /// An error body (`__type` and the message) in CBOR.
+    public static func error(_ error: AWSError) -> [UInt8] {
+        var w = CBORWriter()
+        w.mapHeader(error.message == nil ? 1 : 2)
+        w.text("__type"); w.text(error.code)
+        if let m = error.message { w.text(error.messageKey); w.text(m) }
+        return w.bytes
+    }
 
     mutating func head(_ major: UInt8, _ value: UInt64) {
         let m = major << 5
@@ -180,71 +203,4 @@ public struct CBORWriter: Sendable {
     public mutating func null() { bytes.append(0xF6) }
     public mutating func arrayHeader(_ count: Int) { head(4, UInt64(count)) }
     public mutating func mapHeader(_ count: Int) { head(5, UInt64(count)) }
-}
-
-/// Turns a service's JSON answer into CBOR, guided by the output shape: blobs (base64 in JSON)
-/// become byte strings and timestamps (epoch seconds in JSON) integer epoch milliseconds, the
-/// form the Java SDK reads.
-public struct ShapeTranscoder: Sendable {
-    public let model: ServiceModel
-    public let timestamps: TimestampStyle
-
-    /// How answers carry timestamps: the Kinesis CBOR protocol uses integer epoch milliseconds,
-    /// smithy rpc-v2-cbor tag 1 around epoch seconds.
-    public enum TimestampStyle: Sendable { case epochMillis, taggedSeconds }
-
-    public init(model: ServiceModel, timestamps: TimestampStyle = .epochMillis) {
-        self.model = model
-        self.timestamps = timestamps
-    }
-
-    public func cbor(json: [UInt8], operation: String) throws -> [UInt8] {
-        let value = try JSONParser.parse(json)
-        var w = CBORWriter()
-        write(value, shape: model.operations[operation]?.output.flatMap { model.shapes[$0] }, into: &w)
-        return w.bytes
-    }
-
-    /// An error body (`__type` and `message`) in CBOR.
-    public static func error(_ error: AWSError) -> [UInt8] {
-        var w = CBORWriter()
-        w.mapHeader(error.message == nil ? 1 : 2)
-        w.text("__type"); w.text(error.code)
-        if let m = error.message { w.text(error.messageKey); w.text(m) }
-        return w.bytes
-    }
-
-    func write(_ value: JSONValue, shape: ServiceModel.Shape?, into w: inout CBORWriter) {
-        switch value {
-        case .null: w.null()
-        case .bool(let b): w.bool(b)
-        case .number(let d, _):
-            if shape?.type == .timestamp {
-                switch timestamps {
-                case .epochMillis: w.int(Int64((d * 1000).rounded()))
-                case .taggedSeconds: w.tag(1); w.double(d)
-                }
-            } else {
-                w.double(d)
-            }
-        case .string(let s):
-            if shape?.type == .blob, let bytes = try? Base64.decode(s) { w.blob(bytes) } else { w.text(s) }
-        case .array(let items):
-            let member = shape?.member.flatMap { model.shapes[$0] }
-            w.arrayHeader(items.count)
-            for item in items { write(item, shape: member, into: &w) }
-        case .object(let o):
-            w.mapHeader(o.members.count)
-            for (key, v) in o.members {
-                w.text(key)
-                let memberShape: ServiceModel.Shape?
-                if shape?.type == .map {
-                    memberShape = shape?.value.flatMap { model.shapes[$0] }
-                } else {
-                    memberShape = shape?.members.first { $0.name == key }.flatMap { model.shapes[$0.shape] }
-                }
-                write(v, shape: memberShape, into: &w)
-            }
-        }
-    }
 }

@@ -207,7 +207,7 @@ public struct JSONParser {
                             throw error("Unpaired surrogate in a \\u escape")
                         }
                         guard let u = Unicode.Scalar(scalar) else { throw error("Invalid \\u escape") }
-                        bytes.append(contentsOf: UTF8.encode(u)!)
+                        bytes.append(contentsOf: u.utf8)
                     default:
                         throw error("Unrecognized character escape")
                     }

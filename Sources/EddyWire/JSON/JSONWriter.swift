@@ -20,6 +20,17 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// A member name known when the code was written (the generated encoders' keys): it needs
+    /// no escaping, so it is copied as it is.
+    public mutating func safeKey(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     public mutating func string(_ value: String) { separate(); appendQuoted(value); needsComma = true }
     public mutating func bool(_ value: Bool) { separate(); appendASCII(value ? "true" : "false"); needsComma = true }
     public mutating func null() { separate(); appendASCII("null"); needsComma = true }
@@ -30,9 +41,21 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
-    public mutating func double(_ value: Double) {
+    public mutating func int64(_ value: Int64) {
         separate()
-        if value.isFinite, value == value.rounded(), value.magnitude < 1e15 {
+        appendASCII(String(value))
+        needsComma = true
+    }
+
+    /// A number; NaN and the infinities, which JSON cannot write as numbers, are the strings
+    /// smithy's JSON protocols use for them.
+    public mutating func double(_ value: Double) {
+        guard value.isFinite else {
+            string(value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
+            return
+        }
+        separate()
+        if value == value.rounded(), value.magnitude < 1e15 {
             appendASCII(String(Int64(value)))
         } else {
             appendASCII(String(value))
@@ -40,10 +63,13 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    public mutating func timestamp(_ t: Timestamp) { timestamp(millis: t.millis) }
+
     /// Epoch seconds with millisecond precision, the awsJson timestamp form.
     public mutating func timestamp(millis: Int64) {
         separate()
-        let seconds = millis / 1000, fraction = millis % 1000
+        // Floor division, so instants before 1970 keep a positive fraction.
+        let seconds = millis.floorDiv(1000), fraction = millis.floorMod(1000)
         appendASCII(String(seconds))
         if fraction != 0 {
             bytes.append(UInt8(ascii: "."))
@@ -52,6 +78,11 @@ public struct JSONWriter: Sendable {
             appendASCII(digits)
         }
         needsComma = true
+    }
+
+    /// A blob as a base64 string.
+    public mutating func base64(_ data: [UInt8]) {
+        data.withUnsafeBytes { base64($0) }
     }
 
     /// A blob as a base64 string.

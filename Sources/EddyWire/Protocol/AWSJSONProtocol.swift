@@ -26,23 +26,18 @@ public enum AWSJSONProtocol {
         return object
     }
 
-    public static func response(_ body: [UInt8], contentType: String = contentType11, requestId: String) -> ServiceResponse {
-        var headers = Headers()
-        headers.add("x-amzn-RequestId", requestId)
-        headers.add("Content-Type", contentType)
-        return ServiceResponse(status: 200, headers: headers, body: body)
-    }
-
-    public static func errorResponse(_ error: AWSError, contentType: String = contentType11, requestId: String) -> ServiceResponse {
+    /// `{"__type": …, "message": …}`
+    public static func errorBody(_ error: AWSError) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("__type"); w.string(error.code)
         if let message = error.message { w.key(error.messageKey); w.string(message) }
         w.endObject()
-        var headers = Headers()
-        headers.add("x-amzn-RequestId", requestId)
-        headers.add("x-amzn-ErrorType", error.code)
-        headers.add("Content-Type", contentType)
-        return ServiceResponse(status: error.status, headers: headers, body: w.bytes)
+        return w.bytes
+    }
+
+    /// An error in awsJson 1.1 (for answers given before a service's protocol is known).
+    public static func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse {
+        WireProtocol.awsJSON11.errorResponse(error, dialect: WireProtocol.Dialect(), requestId: requestId)
     }
 }

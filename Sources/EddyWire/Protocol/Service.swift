@@ -31,14 +31,29 @@ public struct Headers: Sendable, Sequence {
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }
 
+/// `X-Amz-Target: <prefix>.<operation>`, split once when a request is routed.
+public struct AmzTarget: Sendable, Equatable {
+    public var prefix: String
+    public var operation: String
+
+    public init?(_ header: String?) {
+        guard let header, let dot = header.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        prefix = String(header[..<dot])
+        operation = String(header[header.index(after: dot)...])
+    }
+
+    public var header: String { "\(prefix).\(operation)" }
+}
+
 /// A request as a service sees it before its body: what a service needs to decide whether it
-/// takes the body as a stream (`AWSService.bodySink(for:)`).
+/// takes the body as a stream (`AWSService.bodySink(for:)`), and how it is answered.
 public struct RequestHead: Sendable {
     public var method: String
     public var path: String
     public var query: String?
     public var headers: Headers
     public var context: RequestContext
+    public var target: AmzTarget?
 
     public init(method: String, path: String, query: String?, headers: Headers, context: RequestContext) {
         self.method = method
@@ -46,28 +61,28 @@ public struct RequestHead: Sendable {
         self.query = query
         self.headers = headers
         self.context = context
+        self.target = AmzTarget(headers["X-Amz-Target"])
     }
 }
 
+/// A whole request: its head and its body.
 public struct ServiceRequest: Sendable {
-    public var method: String
-    public var path: String
-    public var query: String?
-    public var headers: Headers
+    public var head: RequestHead
     /// The body, when the service let the front buffer it.
     public var body: [UInt8]
     /// What the service's body sink made of a streamed body (its own type).
     public var streamedBody: (any Sendable)?
-    public var context: RequestContext
+
+    public var method: String { head.method }
+    public var path: String { head.path }
+    public var query: String? { head.query }
+    public var headers: Headers { head.headers }
+    public var context: RequestContext { head.context }
 
     public init(head: RequestHead, body: [UInt8], streamedBody: (any Sendable)? = nil) {
-        self.method = head.method
-        self.path = head.path
-        self.query = head.query
-        self.headers = head.headers
+        self.head = head
         self.body = body
         self.streamedBody = streamedBody
-        self.context = head.context
     }
 
     public init(method: String, path: String, query: String?, headers: Headers, body: [UInt8], context: RequestContext) {
@@ -142,17 +157,40 @@ public struct ServiceResponse: Sendable {
     public var contentLength: Int { declaredLength ?? file?.length ?? body.count }
 }
 
-/// A service served on the shared port (Kinesis, later Firehose, S3, CloudWatch).
-public protocol AWSService: Sendable {
+/// How the front tells a service's requests apart from the others' (`ServiceRouter`).
+public struct ServiceRecognition: Sendable {
     /// The SigV4 signing name (`kinesis`, `firehose`, `s3`, `monitoring`).
-    var signingName: String { get }
-    /// The `X-Amz-Target` prefix the service's JSON operations use, if any.
-    var targetPrefix: String? { get }
+    public var signingName: String
+    /// A name people read in logs and errors ("Amazon Kinesis").
+    public var displayName: String
+    /// `X-Amz-Target` prefixes of its JSON operations.
+    public var targetPrefixes: [String]
+    /// Path prefixes of protocols that name the operation in the path (rpc-v2-cbor).
+    public var pathPrefixes: [String]
+    /// Takes unsigned awsQuery forms posted to `/`.
+    public var takesQueryForms: Bool
+    /// Takes what no other service recognises (S3, whose REST API has no marker of its own).
+    public var isFallback: Bool
+
+    public init(signingName: String, displayName: String, targetPrefixes: [String] = [], pathPrefixes: [String] = [],
+                takesQueryForms: Bool = false, isFallback: Bool = false) {
+        self.signingName = signingName
+        self.displayName = displayName
+        self.targetPrefixes = targetPrefixes
+        self.pathPrefixes = pathPrefixes
+        self.takesQueryForms = takesQueryForms
+        self.isFallback = isFallback
+    }
+}
+
+/// A service served on the shared port (Kinesis, Firehose, S3, CloudWatch).
+public protocol AWSService: Sendable {
+    var recognition: ServiceRecognition { get }
     func handle(_ request: ServiceRequest) async -> ServiceResponse
     /// A sink to stream this request's body into, or nil to have the front buffer it.
     func bodySink(for head: RequestHead) -> (any RequestBodySink)?
-    /// The service's own error format for errors the front answers (nil: awsJson).
-    func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse?
+    /// An error the front answers (a body too large, a failed upload) in the request's protocol.
+    func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse
     /// Drops all state (POST /_eddy/reset).
     func reset() async throws
     /// A one-word state for health endpoints ("running").
@@ -160,8 +198,8 @@ public protocol AWSService: Sendable {
 }
 
 extension AWSService {
+    public var signingName: String { recognition.signingName }
     public func bodySink(for head: RequestHead) -> (any RequestBodySink)? { nil }
-    public func errorResponse(_ error: AWSError, requestId: String) -> ServiceResponse? { nil }
 }
 
 extension RequestBodySink {
@@ -173,19 +211,3 @@ extension RequestBodySink {
         try result.get()
     }
 }
-
-/// One operation of a service: reads its context (validated input, the caller, the time) and
-/// writes its JSON answer or throws the service's typed error. Services keep a table of them
-/// by operation name.
-public protocol ServiceAction: Sendable {
-    associatedtype Context
-    associatedtype Failure: Error
-    static var name: String { get }
-    static func perform(_ context: Context) throws(Failure) -> [UInt8]
-}
-
-extension ServiceAction {
-    /// The type's name is the operation's name (`CreateStream`).
-    public static var name: String { String(describing: Self.self) }
-}
-

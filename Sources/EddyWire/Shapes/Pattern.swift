@@ -291,7 +291,7 @@ public struct Pattern: Sendable {
             if steps > Self.stepBudget { return false }
             switch node {
             case .scalar, .any, .set:
-                return single(node, pos)! && k(pos + 1)
+                return single(node, pos) == true && k(pos + 1)
             case .start: return pos == 0 && k(pos)
             case .end: return pos == input.count && k(pos)
             case .sequence(let items): return sequence(items[...], pos, &steps, k)
@@ -314,7 +314,7 @@ public struct Pattern: Sendable {
             case .repetition(let inner, let min, let max, let lazy):
                 if single(inner, pos) != nil {
                     var run = 0
-                    while run < max, pos + run < input.count, single(inner, pos + run)! { run += 1 }
+                    while run < max, pos + run < input.count, single(inner, pos + run) == true { run += 1 }
                     if run < min { return false }
                     if lazy {
                         for n in min...run where k(pos + n) { return true }

@@ -32,7 +32,14 @@ public struct XMLWriter: Sendable {
     public mutating func raw(_ text: String) { escape(text) }
 
     public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
+    public mutating func element(_ name: String, _ value: Int64) { element(name, String(value)) }
     public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
+    /// Doubles as Java prints them (`5.0`, `1.5E-4` aside: Swift's shortest form reads back the same).
+    public mutating func element(_ name: String, double value: Double) {
+        element(name, value.isFinite ? String(value) : value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
+    }
+    public mutating func element(_ name: String, _ value: Timestamp) { element(name, AWSDate.iso8601(value.millis)) }
+    public mutating func element(_ name: String, base64 value: [UInt8]) { element(name, Base64.encode(value)) }
 
     public mutating func optional(_ name: String, _ text: String?) {
         if let text { element(name, text) }

@@ -1,0 +1,46 @@
+import EddyWire
+
+/// Stored points summed into periods aligned on the epoch, and the statistics of a period.
+struct PeriodAggregate {
+    var unit: String
+    var count = 0.0, sum = 0.0, minimum = Double.infinity, maximum = -Double.infinity
+    var samples: [Double] = []
+
+    init(unit: String) { self.unit = unit }
+
+    mutating func add(_ r: MetricStore.Row) {
+        count += r.count
+        sum += r.sum
+        minimum = min(minimum, r.minimum)
+        maximum = max(maximum, r.maximum)
+        samples += r.samples
+    }
+
+    static func periods(_ rows: [MetricStore.Row], period: Int64) -> [Int64: PeriodAggregate] {
+        var out: [Int64: PeriodAggregate] = [:]
+        for r in rows {
+            let start = r.seconds - r.seconds.floorMod(period)
+            out[start, default: PeriodAggregate(unit: r.unit)].add(r)
+        }
+        return out
+    }
+
+    func value(_ statistic: CloudWatchAPI.Statistic) -> Double {
+        switch statistic {
+        case .SampleCount: count
+        case .Average: count > 0 ? sum / count : 0
+        case .Sum: sum
+        case .Minimum: minimum
+        case .Maximum: maximum
+        }
+    }
+}
+
+extension Int64 {
+    /// The remainder with the divisor's sign, so periods before 1970 align too.
+    func floorMod(_ d: Int64) -> Int64 {
+        guard d > 0 else { return 0 }
+        let r = self % d
+        return r < 0 ? r + d : r
+    }
+}

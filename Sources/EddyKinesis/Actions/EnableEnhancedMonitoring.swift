@@ -1,0 +1,7 @@
+import EddyWire
+
+extension KinesisAPI.EnableEnhancedMonitoring: KinesisAction {
+    static func perform(_ input: Input, in c: KinesisContext) throws(KinesisError) -> Output {
+        try StreamSettings.monitoring(input.shardLevelMetrics, streamName: input.streamName, streamARN: input.streamARN, enable: true, c)
+    }
+}

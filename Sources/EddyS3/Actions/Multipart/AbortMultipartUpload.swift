@@ -1,0 +1,11 @@
+import EddyStorage
+import EddyWire
+
+enum AbortMultipartUpload {
+    static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        let upload = try Multipart.upload(c, bucket: bucket.name, key: key)
+        try c.catalog { try c.store.finishUpload(upload.id) }
+        return c.empty(204)
+    }
+}

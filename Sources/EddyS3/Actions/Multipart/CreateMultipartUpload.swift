@@ -1,0 +1,32 @@
+import EddyStorage
+import EddyWire
+
+enum CreateMultipartUpload {
+    static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        try ObjectKey.check(key)
+        let algorithm = c.headers["x-amz-checksum-algorithm"].flatMap { ChecksumAlgorithm(rawValue: $0.uppercased()) }
+        var type = c.headers["x-amz-checksum-type"]?.uppercased()
+        if let algorithm, type == nil { type = algorithm == .crc64nvme ? "FULL_OBJECT" : "COMPOSITE" }
+        if type == "FULL_OBJECT", let algorithm, !algorithm.isCRC {
+            throw S3Error("InvalidRequest", "The FULL_OBJECT checksum type cannot be used with the \(algorithm.rawValue.lowercased()) checksum algorithm.")
+        }
+        var headers = ObjectHeaders.from(c.headers)
+        if let tagging = c.headers["x-amz-tagging"] { headers.append(("x-amz-tagging", tagging)) }
+        let upload = ObjectStore.Upload(id: ObjectStore.newId() + ObjectStore.newId(), bucket: bucket.name, key: key,
+                                        initiatedMillis: c.now, headers: headers, checksumAlgorithm: algorithm, checksumType: type)
+        try c.catalog { try c.store.createUpload(upload) }
+        var response = c.xml { w in
+            w.open("InitiateMultipartUploadResult", namespace: s3Namespace)
+            w.element("Bucket", bucket.name)
+            w.element("Key", key)
+            w.element("UploadId", upload.id)
+            w.close("InitiateMultipartUploadResult")
+        }
+        if let algorithm {
+            response.headers.add("x-amz-checksum-algorithm", algorithm.rawValue)
+            if let type { response.headers.add("x-amz-checksum-type", type) }
+        }
+        return response
+    }
+}

@@ -1,0 +1,34 @@
+import EddyWire
+
+/// CopyObject: metadata and tagging directives, copy-source conditions; the copy is a new
+/// single-part object.
+enum CopyObject {
+    static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        try ObjectKey.check(key)
+        let source = try CopySource.resolve(c)
+        let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
+        if source.bucket == bucket.name && source.key == key && !replace {
+            throw S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        // The copy is a new single-part object: its checksum is computed over the whole body.
+        let body = try CopySource.copy(c, source.file, offset: 0, length: source.size, checksum: source.checksumAlgorithm)
+        let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
+        let tags = c.headers["x-amz-tagging-directive"]?.uppercased() == "REPLACE"
+            ? (c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? []) : source.tags
+        let object = ObjectStore.Object(
+            bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
+            headers: replace ? ObjectHeaders.from(c.headers) : source.headers,
+            checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
+            checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags)
+        try c.catalog { try c.store.put(object) }
+        let stored = object
+        return c.xml { w in
+            w.open("CopyObjectResult", namespace: s3Namespace)
+            w.element("LastModified", AWSDate.iso8601(c.now))
+            w.element("ETag", stored.etag)
+            if let a = stored.checksumAlgorithm, let v = stored.checksum { w.element(a.xmlName, v) }
+            w.close("CopyObjectResult")
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EddyWire
+
+/// GetObject (and HeadObject): conditions, one byte range, `response-*` overrides, the stored
+/// checksum on request; the body is sent from the file.
+enum GetObject {
+    static func perform(_ c: S3Context, key: String, head: Bool = false) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        guard let object = try c.catalog({ try c.store.object(bucket.name, key) }) else {
+            if head { throw S3Error("NotFound", "Not Found", status: 404) }
+            throw S3Error.noSuchKey(key)
+        }
+        try Preconditions.check(c.headers, etag: object.etag, modified: object.modifiedMillis)
+        var response = c.empty()
+        var offset = 0, length = object.size
+        if let range = c.headers["Range"], let r = try ByteRange.parse(range, size: object.size) {
+            offset = r.lowerBound
+            length = r.count
+            response.status = 206
+            response.headers.add("Content-Range", "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(object.size)")
+        }
+        for (name, value) in object.headers { response.headers.add(name, value) }
+        response.headers.add("ETag", object.etag)
+        response.headers.add("Last-Modified", AWSDate.httpDate(object.modifiedMillis))
+        response.headers.add("Accept-Ranges", "bytes")
+        if !object.tags.isEmpty { response.headers.add("x-amz-tagging-count", String(object.tags.count)) }
+        if let parts = object.parts, try c.address.partNumber(required: false) != nil { response.headers.add("x-amz-mp-parts-count", String(parts)) }
+        if c.headers["x-amz-checksum-mode"]?.uppercased() == "ENABLED", response.status == 200,
+           let algorithm = object.checksumAlgorithm, let value = object.checksum {
+            response.headers.add(algorithm.header, value)
+            if let type = object.checksumType { response.headers.add("x-amz-checksum-type", type) }
+        }
+        for (param, header) in [("response-content-type", "Content-Type"), ("response-content-language", "Content-Language"),
+                                ("response-expires", "Expires"), ("response-cache-control", "Cache-Control"),
+                                ("response-content-disposition", "Content-Disposition"), ("response-content-encoding", "Content-Encoding")] {
+            if let value = c.query[param] {
+                response.headers.fields.removeAll { $0.name.lowercased() == header.lowercased() }
+                response.headers.add(header, value)
+            }
+        }
+        if head {
+            // HEAD announces the length of the body it does not send.
+            response.declaredLength = length
+            return response
+        }
+        if length == 0 { return response }
+        let fd = open(c.store.path(object.file), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw S3Error.internalError("object file for \(key) is missing") }
+        response.file = FileBody(descriptor: fd, offset: offset, length: length)
+        return response
+    }
+}

@@ -1,0 +1,54 @@
+import EddyWire
+
+/// The object a tagging request is about.
+enum TaggedObject {
+    static func find(_ c: S3Context, key: String) throws(S3Error) -> ObjectStore.Object {
+        let bucket = try c.bucket()
+        guard let o = try c.catalog({ try c.store.object(bucket.name, key) }) else { throw S3Error.noSuchKey(key) }
+        return o
+    }
+}
+
+/// Tag sets for buckets and objects: `<Tagging><TagSet><Tag><Key/><Value/></Tag>…`.
+enum TagSet {
+    static func parse(_ c: S3Context) throws(S3Error) -> [(String, String)] {
+        let root = try c.parseXML()
+        guard root.localName == "Tagging", let set = root.child("TagSet") else { throw S3Error.malformedXML }
+        var tags: [(String, String)] = []
+        for tag in set.children("Tag") {
+            guard let key = tag.value("Key") else { throw S3Error.malformedXML }
+            let value = tag.value("Value") ?? ""
+            if tags.contains(where: { $0.0 == key }) {
+                throw S3Error("InvalidTag", "Cannot provide multiple Tags with the same key", [("TagKey", key)])
+            }
+            guard key.unicodeScalars.count <= 128, value.unicodeScalars.count <= 256, !key.isEmpty else {
+                throw S3Error("InvalidTag", "The TagKey you have provided is invalid", [("TagKey", key)])
+            }
+            tags.append((key, value))
+        }
+        return tags
+    }
+
+    /// From the `x-amz-tagging` header: `k1=v1&k2=v2`, URL-encoded.
+    static func parseHeader(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let p = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (s: Substring) in URLCoding.decode(String(s).replacingPlus) ?? String(s) }
+            return (p.first.map(decode) ?? "", p.count > 1 ? decode(p[1]) : "")
+        }
+    }
+
+    static func write(_ tags: [(String, String)], _ c: S3Context) -> ServiceResponse {
+        c.xml { w in
+            w.open("Tagging", namespace: s3Namespace)
+            w.element("TagSet") { w in
+                for (k, v) in tags { w.element("Tag") { w in w.element("Key", k); w.element("Value", v) } }
+            }
+            w.close("Tagging")
+        }
+    }
+}
+extension String {
+    /// Form encoding writes spaces as `+`.
+    var replacingPlus: String { String(map { $0 == "+" ? " " : $0 }) }
+}
