@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== no trapping constructs"
+scripts/check-traps.sh
 echo "== swift build"
 swift build
 echo "== swift test"
