@@ -35,6 +35,24 @@ import Testing
         #expect(!p.matches(String(repeating: ":", count: 3000)))
     }
 
+    @Test func hostileInputsAnswerQuickly() throws {
+        // What crashed or stalled the backtracking matcher: a group repeated per input
+        // character, and patterns that backtrack exponentially.
+        let jdbc = try Pattern(#"jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+(redshift(-serverless)?)\.([a-zA-Z0-9\.\-]+):\d{1,5}/[a-zA-Z0-9_$-]+"#)
+        let clock = ContinuousClock()
+        var elapsed = clock.measure { #expect(!jdbc.matches("jdbc:redshift://" + String(repeating: "a.", count: 20_000))) }
+        #expect(elapsed < .seconds(2))
+        #expect(jdbc.matches("jdbc:redshift://cluster.abc123.us-east-1.redshift.amazonaws.com:5439/dev"))
+        let consumer = try Pattern(#"^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+"#)
+        elapsed = clock.measure { #expect(!consumer.matches("arn:aws:kinesis:" + String(repeating: ":stream/a/consumer/b", count: 580))) }
+        #expect(elapsed < .seconds(2))
+        let nested = try Pattern("(a*)*b")
+        elapsed = clock.measure { #expect(!nested.matches(String(repeating: "a", count: 50_000))) }
+        #expect(elapsed < .seconds(2))
+        // A 400 kB value through a repeated group: no recursion per character.
+        #expect(try Pattern("(ab)+").matches(String(repeating: "ab", count: 200_000)))
+    }
+
     @Test func rejectsUnsupportedSyntax() {
         #expect(throws: Pattern.SyntaxError.self) { try Pattern("(?<name>x)") }
         #expect(throws: Pattern.SyntaxError.self) { try Pattern("[abc") }

@@ -6,9 +6,14 @@
 /// classes with ranges and negation, groups `( )` `(?: )`, alternation, greedy and lazy
 /// quantifiers `* + ? {n} {n,} {n,m}`, anchors `^ $`, lookahead `(?= )` `(?! )` and
 /// lookbehind `(?<= )` `(?<! )`.
+///
+/// Matching does not backtrack: the pattern is compiled to an NFA program run over the input
+/// once (a Pike VM), so time grows with the input's length times the pattern's size, never
+/// exponentially, and nothing recurses per input character. Only the whole-match answer is
+/// needed, so greedy and lazy quantifiers are the same here. A step budget bounds the rest.
 public struct Pattern: Sendable {
     public let source: String
-    private let root: Node
+    private let programs: [Program]
 
     public struct SyntaxError: Error, CustomStringConvertible {
         public var description: String
@@ -17,15 +22,21 @@ public struct Pattern: Sendable {
     public init(_ source: String) throws(SyntaxError) {
         self.source = source
         var parser = Parser(scalars: Array(source.unicodeScalars))
-        root = try parser.parseAll()
+        let root = try parser.parseAll()
+        var compiler = Compiler()
+        _ = try compiler.program(root)
+        programs = compiler.programs
     }
 
+    /// Whether the whole of `s` matches (Java's `Matcher.matches()`, which AWS validates with).
+    /// An input that would take more than `stepBudget` steps does not match.
     public func matches(_ s: String) -> Bool {
-        let input = Array(s.unicodeScalars)
-        let matcher = Matcher(input: input)
-        var steps = 0
-        return matcher.match(root, 0, &steps) { $0 == input.count }
+        var vm = Machine(input: Array(s.unicodeScalars), programs: programs)
+        return vm.run(0, from: 0, mode: .wholeInput)
     }
+
+    /// Threads advanced in one match, all lookarounds included.
+    public static let stepBudget = 4_000_000
 
     // MARK: Syntax tree
 
@@ -141,6 +152,8 @@ public struct Pattern: Sendable {
             func number() -> Int? {
                 var n: Int?
                 while j < scalars.count, let d = scalars[j].properties.numericType != nil ? Int(String(scalars[j])) : nil {
+                    // Counts beyond this are not written out as program steps (see Compiler).
+                    guard (n ?? 0) <= Compiler.maxCount else { return nil }
                     n = (n ?? 0) * 10 + d
                     j += 1
                 }
@@ -269,93 +282,228 @@ public struct Pattern: Sendable {
         }
     }
 
-    // MARK: Matcher
+    // MARK: Program
 
-    /// A backtracking matcher with continuations. Single-character repetitions loop instead of
-    /// recursing, so deep inputs do not grow the stack; a step budget bounds pathological cases.
-    struct Matcher {
-        let input: [Unicode.Scalar]
-        static let stepBudget = 1_000_000
+    enum Instruction: Sendable {
+        /// Consumes one scalar that matches.
+        case scalar(Unicode.Scalar)
+        case any
+        case set(ScalarSet)
+        /// Goes on at both (no input consumed).
+        case split(Int, Int)
+        case jump(Int)
+        case assertStart
+        case assertEnd
+        /// Goes on if the lookaround program `program` matches here (or does not, if negative).
+        case look(program: Int, behind: Bool, negative: Bool, minLength: Int, maxLength: Int)
+        case match
+    }
 
-        func single(_ node: Node, _ pos: Int) -> Bool? {
-            switch node {
-            case .scalar(let s): return pos < input.count && input[pos] == s
-            case .any: return pos < input.count && input[pos] != "\n"
-            case .set(let set): return pos < input.count && set.contains(input[pos])
-            default: return nil
-            }
+    struct Program: Sendable {
+        var instructions: [Instruction] = []
+    }
+
+    /// Compiles the syntax tree: program 0 is the pattern, each lookaround's body one more.
+    struct Compiler {
+        /// `{n,m}` is written out n..m times; the models need at most 255.
+        static let maxCount = 4096
+        static let maxInstructions = 200_000
+        var programs: [Program] = []
+
+        mutating func program(_ node: Node) throws(SyntaxError) -> Int {
+            let index = programs.count
+            programs.append(Program())
+            var body: [Instruction] = []
+            try emit(node, into: &body)
+            body.append(.match)
+            programs[index].instructions = body
+            return index
         }
 
-        func match(_ node: Node, _ pos: Int, _ steps: inout Int, _ k: (Int) -> Bool) -> Bool {
-            steps += 1
-            if steps > Self.stepBudget { return false }
+        mutating func emit(_ node: Node, into p: inout [Instruction]) throws(SyntaxError) {
+            guard p.count < Self.maxInstructions else { throw SyntaxError(description: "pattern too large to compile") }
             switch node {
-            case .scalar, .any, .set:
-                return single(node, pos) == true && k(pos + 1)
-            case .start: return pos == 0 && k(pos)
-            case .end: return pos == input.count && k(pos)
-            case .sequence(let items): return sequence(items[...], pos, &steps, k)
+            case .scalar(let c): p.append(.scalar(c))
+            case .any: p.append(.any)
+            case .set(let set): p.append(.set(set))
+            case .start: p.append(.assertStart)
+            case .end: p.append(.assertEnd)
+            case .sequence(let items):
+                for item in items { try emit(item, into: &p) }
             case .alternation(let branches):
-                for b in branches where match(b, pos, &steps, k) { return true }
-                return false
-            case .lookahead(let inner, let negative):
-                var s = steps
-                let found = match(inner, pos, &s) { _ in true }
-                steps = s
-                return found != negative && k(pos)
-            case .lookbehind(let inner, let negative):
-                var found = false
-                for start in stride(from: pos, through: 0, by: -1) {
-                    var s = steps
-                    if match(inner, start, &s, { $0 == pos }) { found = true; steps = s; break }
-                    steps = s
-                }
-                return found != negative && k(pos)
-            case .repetition(let inner, let min, let max, let lazy):
-                if single(inner, pos) != nil {
-                    var run = 0
-                    while run < max, pos + run < input.count, single(inner, pos + run) == true { run += 1 }
-                    if run < min { return false }
-                    if lazy {
-                        for n in min...run where k(pos + n) { return true }
+                // split L1, next; L1: a; jump end; next: split L2, … ; last: z; end:
+                var jumps: [Int] = []
+                for (n, branch) in branches.enumerated() {
+                    if n < branches.count - 1 {
+                        let split = p.count
+                        p.append(.split(split + 1, 0))
+                        try emit(branch, into: &p)
+                        jumps.append(p.count)
+                        p.append(.jump(0))
+                        p[split] = .split(split + 1, p.count)
                     } else {
-                        for n in stride(from: run, through: min, by: -1) where k(pos + n) { return true }
+                        try emit(branch, into: &p)
                     }
-                    return false
                 }
-                return repeatNode(inner, min, max, lazy, 0, pos, &steps, k)
+                for j in jumps { p[j] = .jump(p.count) }
+            case .repetition(let inner, let min, let max, _):
+                guard min <= Self.maxCount, max == Int.max || max <= Self.maxCount else {
+                    throw SyntaxError(description: "repetition count too large")
+                }
+                for _ in 0..<min { try emit(inner, into: &p) }
+                if max == Int.max {
+                    // loop: split body, end; body: inner; jump loop
+                    let loop = p.count
+                    p.append(.split(loop + 1, 0))
+                    try emit(inner, into: &p)
+                    p.append(.jump(loop))
+                    p[loop] = .split(loop + 1, p.count)
+                } else if max > min {
+                    var exits: [Int] = []
+                    for _ in min..<max {
+                        exits.append(p.count)
+                        p.append(.split(p.count + 1, 0))
+                        try emit(inner, into: &p)
+                    }
+                    for e in exits { p[e] = .split(e + 1, p.count) }
+                }
+            case .lookahead(let inner, let negative), .lookbehind(let inner, let negative):
+                let behind: Bool
+                if case .lookbehind = node { behind = true } else { behind = false }
+                let (lo, hi) = Self.lengths(inner)
+                let sub = try program(inner)
+                p.append(.look(program: sub, behind: behind, negative: negative, minLength: lo, maxLength: hi))
             }
         }
 
-        func sequence(_ items: ArraySlice<Node>, _ pos: Int, _ steps: inout Int, _ k: (Int) -> Bool) -> Bool {
-            guard let first = items.first else { return k(pos) }
-            let rest = items.dropFirst()
-            var s = steps
-            let result = withoutActuallyEscaping(k) { k in
-                match(first, pos, &s) { p in
-                    var inner = 0
-                    return sequence(rest, p, &inner, k)
-                }
+        /// The fewest and most scalars `node` can match (`Int.max`: unbounded).
+        static func lengths(_ node: Node) -> (Int, Int) {
+            switch node {
+            case .scalar, .any, .set: return (1, 1)
+            case .start, .end, .lookahead, .lookbehind: return (0, 0)
+            case .sequence(let items):
+                return items.map(lengths).reduce((0, 0)) { ($0.0 + $1.0, add($0.1, $1.1)) }
+            case .alternation(let branches):
+                let all = branches.map(lengths)
+                return (all.map(\.0).min() ?? 0, all.map(\.1).max() ?? 0)
+            case .repetition(let inner, let min, let max, _):
+                let (lo, hi) = lengths(inner)
+                let low = lo.multipliedReportingOverflow(by: min)
+                let high = max == Int.max ? (hi == 0 ? 0 : Int.max) : hi == Int.max ? Int.max : hi.multipliedReportingOverflow(by: max).partialValue
+                return (low.overflow ? Int.max : low.partialValue, high)
             }
-            steps = s
-            return result
         }
 
-        func repeatNode(_ node: Node, _ min: Int, _ max: Int, _ lazy: Bool, _ count: Int, _ pos: Int,
-                        _ steps: inout Int, _ k: (Int) -> Bool) -> Bool {
-            if lazy && count >= min && k(pos) { return true }
-            if count < max {
-                var s = steps
-                let more = match(node, pos, &s) { p in
-                    // An empty iteration cannot make progress; stop repeating there.
-                    guard p != pos || count < min else { return false }
-                    var inner = 0
-                    return repeatNode(node, min, max, lazy, count + 1, p, &inner, k)
+        static func add(_ a: Int, _ b: Int) -> Int {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow ? Int.max : sum
+        }
+    }
+
+    // MARK: Machine
+
+    /// Runs programs over the input breadth-first: the live threads are a set of program
+    /// positions, advanced together one input scalar at a time.
+    struct Machine {
+        enum Mode { case wholeInput, anyPrefix, endingAt(Int) }
+
+        let input: [Unicode.Scalar]
+        let programs: [Program]
+        var steps = 0
+        /// Lookaround results by program and position, each computed once.
+        var looks: [Int: [Int: Bool]] = [:]
+
+        init(input: [Unicode.Scalar], programs: [Program]) {
+            self.input = input
+            self.programs = programs
+        }
+
+        var exhausted: Bool { steps > Pattern.stepBudget }
+
+        /// Whether program `index`, started at `start`, matches: the whole input, some prefix
+        /// of the rest, or exactly up to a position.
+        mutating func run(_ index: Int, from start: Int, mode: Mode) -> Bool {
+            guard programs.indices.contains(index), start <= input.count else { return false }
+            let program = programs[index].instructions
+            var seen = [Int](repeating: -1, count: program.count)
+            var current: [Int] = []
+            var next: [Int] = []
+            var stack: [Int] = []
+            add(0, at: start, program, &seen, &current, &stack)
+            var position = start
+            while !current.isEmpty && !exhausted {
+                for pc in current {
+                    guard case .match = program[pc] else { continue }
+                    switch mode {
+                    case .anyPrefix: return true
+                    case .wholeInput: if position == input.count { return true }
+                    case .endingAt(let end): if position == end { return true }
+                    }
                 }
-                steps = s
-                if more { return true }
+                if position == input.count { return false }
+                if case .endingAt(let end) = mode, position >= end { return false }
+                let c = input[position]
+                next.removeAll(keepingCapacity: true)
+                for pc in current {
+                    let consumed: Bool
+                    switch program[pc] {
+                    case .scalar(let s): consumed = s == c
+                    case .any: consumed = c != "\n"
+                    case .set(let set): consumed = set.contains(c)
+                    default: consumed = false
+                    }
+                    if consumed { add(pc + 1, at: position + 1, program, &seen, &next, &stack) }
+                }
+                swap(&current, &next)
+                position += 1
             }
-            return !lazy && count >= min && k(pos)
+            return false
+        }
+
+        /// Adds the thread at `pc` and, without consuming input, every thread it leads to.
+        /// An explicit stack: the depth of a chain of splits is the pattern's, not the input's.
+        private mutating func add(_ pc: Int, at position: Int, _ program: [Instruction], _ seen: inout [Int], _ list: inout [Int],
+                                  _ pending: inout [Int]) {
+            pending.removeAll(keepingCapacity: true)
+            pending.append(pc)
+            while let pc = pending.popLast() {
+                guard program.indices.contains(pc), seen[pc] != position else { continue }
+                seen[pc] = position
+                steps += 1
+                if exhausted { return }
+                switch program[pc] {
+                case .split(let a, let b): pending.append(b); pending.append(a)
+                case .jump(let a): pending.append(a)
+                case .assertStart: if position == 0 { pending.append(pc + 1) }
+                case .assertEnd: if position == input.count { pending.append(pc + 1) }
+                case .look(let sub, let behind, let negative, let minLength, let maxLength):
+                    if look(sub, behind: behind, at: position, minLength: minLength, maxLength: maxLength) != negative {
+                        pending.append(pc + 1)
+                    }
+                case .scalar, .any, .set, .match:
+                    list.append(pc)
+                }
+            }
+        }
+
+        private mutating func look(_ sub: Int, behind: Bool, at position: Int, minLength: Int, maxLength: Int) -> Bool {
+            if let known = looks[sub]?[position] { return known }
+            var found = false
+            if behind {
+                // Only the starts the body's length allows (Java's lookbehind is bounded).
+                let nearest = position - minLength
+                let farthest = maxLength == Int.max ? 0 : Swift.max(0, position - maxLength)
+                if nearest >= farthest {
+                    for start in stride(from: nearest, through: farthest, by: -1) where run(sub, from: start, mode: .endingAt(position)) {
+                        found = true
+                        break
+                    }
+                }
+            } else {
+                found = run(sub, from: position, mode: .anyPrefix)
+            }
+            looks[sub, default: [:]][position] = found
+            return found
         }
     }
 }
