@@ -1,4 +1,5 @@
 """Firehose with boto3: DirectPut and Kinesis-sourced delivery into the S3 stand-in, durably."""
+import base64
 import gzip
 import time
 
@@ -235,7 +236,11 @@ def test_dynamic_partitioning_and_deaggregation(server):
         by_prefix.setdefault(prefix, []).extend(lines)
     assert sorted(by_prefix) == ["c=DE/t=a", "c=DE/t=b", "c=US/t=a", "c=US/t=b", "err/partitioning-failed"]
     assert sorted(json.loads(l)["id"] for l in by_prefix["c=US/t=a"]) == [0, 2]
-    assert by_prefix["err/partitioning-failed"] == [b"not json"]
+    # What cannot be partitioned is delivered as AWS's error documents, the record in rawData.
+    [failed] = [json.loads(l) for l in by_prefix["err/partitioning-failed"]]
+    assert base64.b64decode(failed["rawData"]) == b"not json"
+    assert failed["errorCode"] == "DynamicPartitioning.MetadataExtractionFailed" and failed["attemptsMade"] == 1
+    assert failed["arrivalTimestamp"] <= failed["attemptEndingTimestamp"]
     with pytest.raises(ClientError) as e:
         fh.create_delivery_stream(DeliveryStreamName="lambda", ExtendedS3DestinationConfiguration=destination(
             "parts", "!{partitionKeyFromLambda:x}/", ErrorOutputPrefix="e/", DynamicPartitioningConfiguration={"Enabled": True}))

@@ -35,7 +35,7 @@ struct Delivery {
             // Decide from sizes and the oldest arrival first: records are copied out only when due.
             guard flush || isDue(s, now: now), let batch = pending(s), !batch.records.isEmpty else { continue }
             do {
-                try deliver(s, batch)
+                try deliver(s, batch, now: now)
                 try store.commit(s.id, batch.checkpoints)
                 emit(s, "DeliveryToS3.Records", Double(batch.records.count), now: now)
                 emit(s, "DeliveryToS3.Bytes", Double(batch.bytes), unit: "Bytes", now: now)
@@ -117,40 +117,55 @@ struct Delivery {
         return batch
     }
 
-    func deliver(_ s: DeliveryStream, _ batch: Batch) throws {
+    /// A group of records delivered as one object.
+    struct Group {
+        var prefix: String
+        var partitions: [String: String]
+        var records: [[UInt8]]
+    }
+
+    func deliver(_ s: DeliveryStream, _ batch: Batch, now: Int64) throws {
         let d = s.destination
         let processing = Processing(d)
-        let records = batch.records.flatMap { processing.split($0.data) }
         guard let bucket = S3Destination.bucket(of: d.bucketARN) else { throw ObjectWriterError.failed("invalid BucketARN \(d.bucketARN)") }
+        // A record that cannot be processed goes to the error output; the others are delivered.
+        var records: [[UInt8]] = []
+        var failed: [(record: SourceRecord, failure: ProcessingFailure)] = []
+        for r in batch.records {
+            switch processing.split(r.data) {
+            case .success(let parts): records += parts
+            case .failure(let failure): failed.append((r, failure))
+            }
+        }
         let prefix = d.prefix ?? ""
-        // Dynamic partitioning: one object per set of partition keys; records whose keys cannot
-        // be read go under the error prefix.
-        var groups: [(prefix: String, partitions: [String: String], records: [[UInt8]])] = []
+        // Dynamic partitioning: one object per set of partition keys.
+        var groups: [Group] = []
         if processing.partitionQueries.isEmpty {
-            groups = [(prefix, [:], records)]
+            if !records.isEmpty || failed.isEmpty { groups = [Group(prefix: prefix, partitions: [:], records: records)] }
         } else {
             var byKey: [[String]: Int] = [:]
-            var failed: [[UInt8]] = []
             for r in records {
-                guard let keys = processing.partitionKeys(r) else { failed.append(r); continue }
+                guard let keys = processing.partitionKeys(r) else {
+                    let failure = ProcessingFailure(code: "DynamicPartitioning.MetadataExtractionFailed",
+                                                    message: "The partition keys could not be read from the record (it is not JSON, or a key is missing).",
+                                                    outputType: .partitioningFailed)
+                    failed.append((SourceRecord(position: 0, arrivalMillis: batch.oldest, data: r), failure))
+                    continue
+                }
                 let id = keys.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 if let g = byKey[id] { groups[g].records.append(r) } else {
                     byKey[id] = groups.count
-                    groups.append((prefix, keys, [r]))
+                    groups.append(Group(prefix: prefix, partitions: keys, records: [r]))
                 }
             }
-            if !failed.isEmpty {
-                let errorPrefix = d.errorOutputPrefix ?? ""
-                groups.append((errorPrefix.isEmpty ? "processing-failed/" : errorPrefix,
-                               ["firehose:error-output-type": "partitioning-failed"], failed))
-            }
         }
+        groups += ErrorOutput.groups(failed, errorPrefix: d.errorOutputPrefix ?? "", now: now)
         let gzip = d.compressionFormat == .GZIP
         for group in groups {
             var body: [UInt8] = []
             for r in group.records {
                 body += r
-                if processing.appendDelimiter { body.append(0x0A) }
+                if processing.appendDelimiter || group.partitions["firehose:error-output-type"] != nil { body.append(0x0A) }
             }
             if gzip { body = try Gzip.compress(body) }
             let groupIdentity = group.partitions.sorted { $0.key < $1.key }.reduce(UInt64(14_695_981_039_346_656_037)) { h, kv in
@@ -161,6 +176,35 @@ struct Delivery {
             try objects.putObject(account: s.account, bucket: bucket, key: key, body: body,
                                   contentType: gzip ? "application/x-gzip" : "application/octet-stream")
         }
+    }
+}
+
+/// What Firehose writes for a record it could not process: one JSON document per record, under
+/// the error output prefix (by default `processing-failed/`), grouped by error output type.
+enum ErrorOutput {
+    static let defaultPrefix = "processing-failed/"
+
+    static func groups(_ failed: [(record: SourceRecord, failure: ProcessingFailure)], errorPrefix: String,
+                       now: Int64) -> [Delivery.Group] {
+        var byType: [ProcessingFailure.OutputType: [[UInt8]]] = [:]
+        for (record, failure) in failed { byType[failure.outputType, default: []].append(document(record, failure, now: now)) }
+        return byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { type, documents in
+            Delivery.Group(prefix: errorPrefix.isEmpty ? defaultPrefix : errorPrefix,
+                           partitions: ["firehose:error-output-type": type.rawValue], records: documents)
+        }
+    }
+
+    static func document(_ record: SourceRecord, _ failure: ProcessingFailure, now: Int64) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("attemptsMade"); w.int(1)
+        w.key("arrivalTimestamp"); w.int64(record.arrivalMillis)
+        w.key("errorCode"); w.string(failure.code)
+        w.key("errorMessage"); w.string(failure.message)
+        w.key("attemptEndingTimestamp"); w.int64(now)
+        w.key("rawData"); w.base64(record.data)
+        w.endObject()
+        return w.bytes
     }
 }
 

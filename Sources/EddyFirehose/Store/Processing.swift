@@ -98,12 +98,20 @@ struct Processing {
         return keys
     }
 
-    /// Sub-records of an aggregated record (JSON objects run together, or a KPL aggregate).
-    func split(_ data: [UInt8]) -> [[UInt8]] {
+    /// Sub-records of an aggregated record (JSON objects run together, or a KPL aggregate), or
+    /// why the record cannot be split (it then goes to the error output, as in AWS).
+    func split(_ data: [UInt8]) -> Result<[[UInt8]], ProcessingFailure> {
         switch deaggregation {
-        case "JSON": return Self.splitJSON(data)
-        case "KPL": return KPLAggregate.records(data) ?? [data]
-        default: return [data]
+        case "JSON": return .success(Self.splitJSON(data))
+        case "KPL":
+            switch KPLAggregate.parse(data) {
+            case .notAggregated: return .success([data])
+            case .records(let records): return .success(records)
+            case .malformed(let reason):
+                return .failure(ProcessingFailure(code: "RecordDeAggregation.KPLAggregateMalformed", message: reason,
+                                                  outputType: .processingFailed))
+            }
+        default: return .success([data])
         }
     }
 
@@ -131,29 +139,65 @@ struct Processing {
     }
 }
 
+/// Why a record could not be processed, and under which error output it is delivered.
+struct ProcessingFailure: Error, Equatable {
+    enum OutputType: String { case processingFailed = "processing-failed", partitioningFailed = "partitioning-failed" }
+
+    var code: String
+    var message: String
+    var outputType: OutputType
+}
+
 /// The Kinesis Producer Library's aggregated record: magic `F3 89 9A C2`, a protobuf
-/// AggregatedRecord, and the MD5 of that protobuf.
+/// AggregatedRecord, and the MD5 of that protobuf. The record is the client's: it is read
+/// iteratively with every length checked, and anything that does not hold together is reported.
 enum KPLAggregate {
     static let magic: [UInt8] = [0xF3, 0x89, 0x9A, 0xC2]
+    static let digestLength = 16
 
-    static func records(_ data: [UInt8]) -> [[UInt8]]? {
-        guard data.count > 20, Array(data.prefix(4)) == magic else { return nil }
-        let body = Array(data[4..<(data.count - 16)])
+    enum Parsed: Equatable {
+        /// Not an aggregate (no magic): delivered as it is.
+        case notAggregated
+        case records([[UInt8]])
+        case malformed(String)
+    }
+
+    static func parse(_ data: [UInt8]) -> Parsed {
+        guard data.count >= magic.count + digestLength, data.starts(with: magic) else { return .notAggregated }
+        let body = Array(data[magic.count..<(data.count - digestLength)])
+        guard MD5Digest.of(body) == Array(data[(data.count - digestLength)...]) else {
+            return .malformed("The KPL aggregate's MD5 does not match its contents.")
+        }
         var out: [[UInt8]] = []
         var reader = Protobuf(bytes: body)
-        while let (field, value) = reader.next() {
-            // Field 3: repeated Record { 1 partition_key_index, 2 explicit_hash_key_index, 3 data, 4 tags }.
-            guard field == 3, case .bytes(let record) = value else { continue }
-            var r = Protobuf(bytes: record)
-            while let (f, v) = r.next() {
-                if f == 3, case .bytes(let d) = v { out.append(d) }
+        while true {
+            switch reader.next() {
+            case .end: return .records(out)
+            case .malformed: return .malformed("The KPL aggregate is not a valid AggregatedRecord.")
+            case .field(let field, let value):
+                // Field 3: repeated Record { 1 partition_key_index, 2 explicit_hash_key_index, 3 data, 4 tags }.
+                guard field == 3, case .bytes(let record) = value else { continue }
+                var r = Protobuf(bytes: record)
+                fields: while true {
+                    switch r.next() {
+                    case .end: break fields
+                    case .malformed: return .malformed("A record in the KPL aggregate is not a valid Record.")
+                    case .field(let f, let v): if f == 3, case .bytes(let d) = v { out.append(d) }
+                    }
+                }
             }
         }
-        return out
+    }
+
+    /// The user records of an aggregate (nil when it is not one or does not hold together).
+    static func records(_ data: [UInt8]) -> [[UInt8]]? {
+        if case .records(let r) = parse(data) { return r }
+        return nil
     }
 
     struct Protobuf {
         enum Value { case varint(UInt64), bytes([UInt8]) }
+        enum Step { case field(Int, Value), end, malformed }
         let bytes: [UInt8]
         var i = 0
 
@@ -168,32 +212,31 @@ enum KPLAggregate {
             return nil
         }
 
-        /// The next field; nil at the end or at the first malformed byte. Iterative and
-        /// bounds-checked: the record is the client's.
-        mutating func next() -> (Int, Value)? {
+        /// The next field, the end, or the first malformed byte. Iterative and bounds-checked.
+        mutating func next() -> Step {
             while i < bytes.count {
-                guard let key = varint() else { return nil }
+                guard let key = varint() else { return .malformed }
                 let field = Int(truncatingIfNeeded: key >> 3)
                 switch key & 7 {
                 case 0:
-                    guard let v = varint() else { return nil }
-                    return (field, .varint(v))
+                    guard let v = varint() else { return .malformed }
+                    return .field(field, .varint(v))
                 case 2:
-                    guard let n = varint(), n <= UInt64(bytes.count - i) else { return nil }
+                    guard let n = varint(), n <= UInt64(bytes.count - i) else { return .malformed }
                     let start = i
                     i += Int(n)
-                    return (field, .bytes(Array(bytes[start..<i])))
+                    return .field(field, .bytes(Array(bytes[start..<i])))
                 case 1:
-                    guard bytes.count - i >= 8 else { return nil }
+                    guard bytes.count - i >= 8 else { return .malformed }
                     i += 8
                 case 5:
-                    guard bytes.count - i >= 4 else { return nil }
+                    guard bytes.count - i >= 4 else { return .malformed }
                     i += 4
                 default:
-                    return nil
+                    return .malformed
                 }
             }
-            return nil
+            return .end
         }
     }
 }

@@ -1,14 +1,11 @@
-import CCrypto
+import EddyWire
 
 /// Kinesis routes a record by the MD5 of its partition key read as a 128-bit unsigned integer
 /// (or by an explicit hash key); each open shard owns a contiguous range of that space.
 public enum HashKey {
     public static func of(partitionKey: String) -> UInt128 {
-        var digest = [UInt8](repeating: 0, count: 16)
         var key = partitionKey
-        key.withUTF8 { bytes in
-            _ = MD5(bytes.baseAddress, bytes.count, &digest)
-        }
+        let digest = key.withUTF8 { MD5Digest.of(UnsafeRawBufferPointer($0)) }
         return digest.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
     }
 
