@@ -238,3 +238,28 @@ def test_kpl_poison_records_go_to_the_error_prefix_and_survive_restart(data_dir)
         canary.check()
     finally:
         server.stop()
+
+
+def test_concurrent_completes_of_one_upload(server, canary):
+    from concurrent.futures import ThreadPoolExecutor
+    from botocore.exceptions import ClientError
+    s3 = canary.s3
+    for attempt in range(3):
+        upload = s3.create_multipart_upload(Bucket="canary", Key=f"race-{attempt}")["UploadId"]
+        etag = s3.upload_part(Bucket="canary", Key=f"race-{attempt}", UploadId=upload, PartNumber=1, Body=b"x" * (16 << 20))["ETag"]
+        clients = [server.client("s3") for _ in range(4)]
+
+        def complete(client):
+            try:
+                client.complete_multipart_upload(Bucket="canary", Key=f"race-{attempt}", UploadId=upload,
+                                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+                return "ok"
+            except ClientError as e:
+                return e.response["Error"]["Code"]
+
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(pool.map(complete, clients))
+        # One completes; the others find the upload gone.
+        assert outcomes.count("ok") == 1 and set(outcomes) == {"ok", "NoSuchUpload"}, outcomes
+        assert s3.get_object(Bucket="canary", Key=f"race-{attempt}")["Body"].read() == b"x" * (16 << 20)
+    canary.check()

@@ -14,6 +14,17 @@ enum Multipart {
         return upload
     }
 
+    /// Runs `body` on the upload held for this request alone (CompleteMultipartUpload and
+    /// AbortMultipartUpload): another request finishing the same upload meanwhile means it is
+    /// gone, as S3 answers.
+    static func withClaimed<T>(_ c: S3Context, _ upload: ObjectStore.Upload, _ body: () throws(S3Error) -> T) throws(S3Error) -> T {
+        guard c.store.claimUpload(upload.id) else { throw S3Error.noSuchUpload(upload.id) }
+        defer { c.store.releaseUpload(upload.id) }
+        // Finished while this request was on its way: the catalog no longer has it.
+        guard try c.catalog({ try c.store.upload(upload.id) }) != nil else { throw S3Error.noSuchUpload(upload.id) }
+        return try body()
+    }
+
     static func owner(_ c: S3Context, _ w: inout XMLWriter) {
         w.element("Initiator") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }
         w.element("Owner") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }

@@ -9,6 +9,9 @@ import Glibc
 public final class ObjectStore: Sendable {
     public let root: String
     let db: SQLiteDatabase
+    /// Uploads being completed or aborted: one request at a time may, so two concurrent
+    /// CompleteMultipartUploads cannot both read parts the other is about to remove.
+    private let claimed = Mutex<Set<String>>([])
     /// Flush directories and catalog commits to stable storage (`--fsync always`).
     let durable: Bool
 
@@ -262,6 +265,11 @@ public final class ObjectStore: Sendable {
     }
 
     /// Ends an upload: its parts' files go unless `keeping` names them (they became the object).
+    /// Takes the upload for one completion or abort; false when another request holds it.
+    func claimUpload(_ id: String) -> Bool { claimed.withLock { $0.insert(id).inserted } }
+
+    func releaseUpload(_ id: String) { claimed.withLock { _ = $0.remove(id) } }
+
     func finishUpload(_ id: String, keeping: Set<String> = []) throws {
         let files = try parts(id).map(\.file)
         try db.query("DELETE FROM uploads WHERE id = ?", [.text(id)])

@@ -5,75 +5,78 @@ enum CompleteMultipartUpload {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         let upload = try Multipart.upload(c, bucket: bucket.name, key: key)
-        let root = try c.parseXML()
-        guard root.localName == "CompleteMultipartUpload" else { throw S3Error.malformedXML }
-        let requested = root.children("Part")
-        guard !requested.isEmpty else {
-            throw S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
-        }
-        let stored = Dictionary(uniqueKeysWithValues: try c.catalog { try c.store.parts(upload.id) }.map { ($0.number, $0) })
-        var chosen: [ObjectStore.Part] = []
-        var previous = 0
-        for p in requested {
-            guard let n = p.value("PartNumber").flatMap({ Int($0) }), n >= 1, n <= Multipart.maxParts else { throw S3Error.malformedXML }
-            guard n > previous else {
-                throw S3Error("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", [("UploadId", upload.id)])
+        // One completion at a time: a concurrent one finds the upload gone (NoSuchUpload).
+        return try Multipart.withClaimed(c, upload) { () throws(S3Error) -> ServiceResponse in
+            let root = try c.parseXML()
+            guard root.localName == "CompleteMultipartUpload" else { throw S3Error.malformedXML }
+            let requested = root.children("Part")
+            guard !requested.isEmpty else {
+                throw S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
             }
-            previous = n
-            let etag = p.value("ETag") ?? ""
-            guard let part = stored[n], part.etag == etag || part.etag == "\"\(etag)\"" else {
-                throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-                              [("UploadId", upload.id), ("PartNumber", String(n)), ("ETag", etag)])
+            let stored = Dictionary(try c.catalog { try c.store.parts(upload.id) }.map { ($0.number, $0) }, uniquingKeysWith: { $1 })
+            var chosen: [ObjectStore.Part] = []
+            var previous = 0
+            for p in requested {
+                guard let n = p.value("PartNumber").flatMap({ Int($0) }), n >= 1, n <= Multipart.maxParts else { throw S3Error.malformedXML }
+                guard n > previous else {
+                    throw S3Error("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", [("UploadId", upload.id)])
+                }
+                previous = n
+                let etag = p.value("ETag") ?? ""
+                guard let part = stored[n], part.etag == etag || part.etag == "\"\(etag)\"" else {
+                    throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+                                  [("UploadId", upload.id), ("PartNumber", String(n)), ("ETag", etag)])
+                }
+                if let a = upload.checksumAlgorithm, let sent = p.value(a.xmlName), let kept = part.checksum, sent != kept {
+                    throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+                                  [("UploadId", upload.id), ("PartNumber", String(n))])
+                }
+                chosen.append(part)
             }
-            if let a = upload.checksumAlgorithm, let sent = p.value(a.xmlName), let kept = part.checksum, sent != kept {
-                throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-                              [("UploadId", upload.id), ("PartNumber", String(n))])
+            for part in chosen.dropLast() where part.size < Multipart.minPartSize {
+                throw S3Error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size",
+                              [("ProposedSize", String(part.size)), ("MinSizeAllowed", String(Multipart.minPartSize)),
+                               ("PartNumber", String(part.number)), ("ETag", part.etag)])
             }
-            chosen.append(part)
-        }
-        for part in chosen.dropLast() where part.size < Multipart.minPartSize {
-            throw S3Error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size",
-                          [("ProposedSize", String(part.size)), ("MinSizeAllowed", String(Multipart.minPartSize)),
-                           ("PartNumber", String(part.number)), ("ETag", part.etag)])
-        }
-        let body = try concatenate(c, chosen, fullObject: upload.checksumType == "FULL_OBJECT" ? upload.checksumAlgorithm : nil)
-        // The multipart ETag: MD5 of the parts' binary MD5s, then "-<count>".
-        let md5s = chosen.flatMap { part -> [UInt8] in hexBytes(part.etag) }
-        let digest = DigestChecksum.md5()
-        digest.update(md5s)
-        let etag = "\"" + Hex.encode(digest.finish()) + "-\(chosen.count)\""
-        var checksum: String?
-        if let a = upload.checksumAlgorithm {
-            if upload.checksumType == "FULL_OBJECT" {
-                checksum = body.checksums[a]
-            } else {
-                let h = a.makeHasher()
-                for part in chosen { if let v = part.checksum, let raw = try? Base64.decode(v) { h.update(raw) } }
-                checksum = Base64.encode(h.finish()) + "-\(chosen.count)"
+            let body = try concatenate(c, chosen, fullObject: upload.checksumType == "FULL_OBJECT" ? upload.checksumAlgorithm : nil)
+            // The multipart ETag: MD5 of the parts' binary MD5s, then "-<count>".
+            let md5s = chosen.flatMap { part -> [UInt8] in hexBytes(part.etag) }
+            let digest = DigestChecksum.md5()
+            digest.update(md5s)
+            let etag = "\"" + Hex.encode(digest.finish()) + "-\(chosen.count)\""
+            var checksum: String?
+            if let a = upload.checksumAlgorithm {
+                if upload.checksumType == "FULL_OBJECT" {
+                    checksum = body.checksums[a]
+                } else {
+                    let h = a.makeHasher()
+                    for part in chosen { if let v = part.checksum, let raw = try? Base64.decode(v) { h.update(raw) } }
+                    checksum = Base64.encode(h.finish()) + "-\(chosen.count)"
+                }
             }
-        }
-        let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
-        var headers = upload.headers
-        let tagging = headers.first { $0.0 == "x-amz-tagging" }?.1
-        headers.removeAll { $0.0 == "x-amz-tagging" }
-        let object = ObjectStore.Object(bucket: bucket.name, key: upload.key, file: file, size: body.size, etag: etag, modifiedMillis: c.now,
-                                        headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
-                                        checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [])
-        try c.catalog {
-            try c.store.put(object)
-            try c.store.finishUpload(upload.id)
-        }
-        return c.xml { w in
-            w.open("CompleteMultipartUploadResult", namespace: s3Namespace)
-            w.element("Location", "/\(bucket.name)/\(URLCoding.encode(upload.key))")
-            w.element("Bucket", bucket.name)
-            w.element("Key", upload.key)
-            w.element("ETag", etag)
-            if let a = upload.checksumAlgorithm, let checksum {
-                w.element(a.xmlName, checksum)
-                w.optional("ChecksumType", upload.checksumType)
+            let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
+            var headers = upload.headers
+            let tagging = headers.first { $0.0 == "x-amz-tagging" }?.1
+            headers.removeAll { $0.0 == "x-amz-tagging" }
+            let object = ObjectStore.Object(bucket: bucket.name, key: upload.key, file: file, size: body.size, etag: etag, modifiedMillis: c.now,
+                                            headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
+                                            checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [])
+            try c.catalog {
+                try c.store.put(object)
+                try c.store.finishUpload(upload.id)
             }
-            w.close("CompleteMultipartUploadResult")
+            return c.xml { w in
+                w.open("CompleteMultipartUploadResult", namespace: s3Namespace)
+                w.element("Location", "/\(bucket.name)/\(URLCoding.encode(upload.key))")
+                w.element("Bucket", bucket.name)
+                w.element("Key", upload.key)
+                w.element("ETag", etag)
+                if let a = upload.checksumAlgorithm, let checksum {
+                    w.element(a.xmlName, checksum)
+                    w.optional("ChecksumType", upload.checksumType)
+                }
+                w.close("CompleteMultipartUploadResult")
+            }
         }
     }
 
