@@ -57,6 +57,13 @@ import EddyWire
         #expect(data == "hello world")
     }
 
+    @Test func aFloodOfTrailersIsAnError() {
+        let trailers = String(repeating: "x-amz-meta-x:" + String(repeating: "v", count: 8000) + "\r\n", count: 30_000)
+        let (_, kept, complete, error) = decode("0\r\n" + trailers + "\r\n", splitEvery: 65536)
+        #expect(error?.code == "InvalidRequest" && !complete)
+        #expect(kept.count <= AWSChunkedDecoder.maxTrailers)
+    }
+
     @Test func malformedSizeIsAnError() {
         #expect(decode("zz\r\nabc", splitEvery: 100).3 != nil)
         #expect(decode("3\r\nabcdef\r\n", splitEvery: 100).3 != nil)
@@ -131,9 +138,17 @@ import EddyWire
     }
 
     @Test func rejectsBrokenXML() {
-        for bad in ["<a><b></a>", "<a>", "", "<!DOCTYPE x><a/>", "<a>&bogus;</a>", "<a/><b/>"] {
+        for bad in ["<a><b></a>", "<a>", "", "<!DOCTYPE x><a/>", "<a>&bogus;</a>", "<a/><b/>",
+                    "<Key>nulvictim&#0;x</Key>", "<Key>a&#x1F;</Key>", "<Key>\u{01}</Key>", "<a>&#xD800;</a>"] {
             #expect(throws: XMLElement.ParseError.self) { try XMLElement.parse(Array(bad.utf8)) }
         }
+    }
+
+    @Test func aFloodOfElementsIsRefused() {
+        let flood = "<a>" + String(repeating: "<b/>", count: 200_000) + "</a>"
+        #expect(throws: XMLElement.ParseError.self) { try XMLElement.parse(Array(flood.utf8)) }
+        let allowed = "<a>" + String(repeating: "<b/>", count: 50_000) + "</a>"
+        #expect(throws: Never.self) { try XMLElement.parse(Array(allowed.utf8)) }
     }
 
     @Test func writerEscapes() {

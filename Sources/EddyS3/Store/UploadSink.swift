@@ -231,9 +231,12 @@ final class HashingWriter: @unchecked Sendable {
 /// verified (any credentials are accepted).
 struct AWSChunkedDecoder {
     enum State { case header, data(remaining: Int), dataEnd, trailers, done }
+    /// Trailers carry a checksum and a signature: a handful is plenty; more is a flood.
+    static let maxTrailers = 16
     var state = State.header
     private var line: [UInt8] = []
     private(set) var trailers: [(String, String)] = []
+    private var trailerLines = 0
     private(set) var error: AWSError?
     var complete: Bool { if case .done = state { return true }; return false }
 
@@ -275,6 +278,8 @@ struct AWSChunkedDecoder {
             state = size == 0 ? .trailers : .data(remaining: size)
         case .trailers:
             if text.isEmpty { state = .done; return }
+            trailerLines += 1
+            guard trailerLines <= Self.maxTrailers else { error = bad("more than \(Self.maxTrailers) trailers"); return }
             guard let colon = text.firstIndex(of: ":") else { error = bad("bad trailer '\(text)'"); return }
             let name = String(text[..<colon]).trimmingSpaces.lowercased()
             let value = String(text[text.index(after: colon)...]).trimmingSpaces

@@ -25,7 +25,11 @@ public struct XMLElement: Sendable, Equatable {
     struct Parser {
         let bytes: [UInt8]
         var i = 0
+        var elements = 0
         static let maxDepth = 64
+        /// More than any AWS request body needs (CompleteMultipartUpload: 10,000 parts of a few
+        /// elements each), few enough that a flood of empty elements is refused early.
+        static let maxElements = 100_000
 
         func fail(_ what: String) -> ParseError { ParseError(description: "\(what) at byte \(i)") }
 
@@ -79,6 +83,8 @@ public struct XMLElement: Sendable, Equatable {
 
         mutating func element(depth: Int) throws(ParseError) -> XMLElement {
             guard depth < Self.maxDepth else { throw fail("nested too deeply") }
+            elements += 1
+            guard elements <= Self.maxElements else { throw fail("more than \(Self.maxElements) elements") }
             i += 1  // <
             let tag = try name()
             var attributes: [String: String] = [:]
@@ -135,8 +141,15 @@ public struct XMLElement: Sendable, Equatable {
             }
         }
 
+        /// XML 1.0's characters: no NUL or other control character but tab, LF and CR, no
+        /// surrogates, no U+FFFE/U+FFFF (so `&#0;` is not well-formed, as in S3's parser).
+        static func isXMLCharacter(_ v: UInt32) -> Bool {
+            v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || (0x10000...0x10FFFF).contains(v)
+        }
+
         /// Text with entities and character references replaced.
         func decode(_ raw: ArraySlice<UInt8>) throws(ParseError) -> String {
+            if raw.contains(where: { $0 < 0x20 && $0 != 0x9 && $0 != 0xA && $0 != 0xD }) { throw fail("a control character in text") }
             guard raw.contains(UInt8(ascii: "&")) else {
                 guard let s = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8") }
                 return s
@@ -158,7 +171,7 @@ public struct XMLElement: Sendable, Equatable {
                     if entity.hasPrefix("#x") { value = UInt32(entity.dropFirst(2), radix: 16) }
                     else if entity.hasPrefix("#") { value = UInt32(entity.dropFirst()) }
                     else { throw fail("unknown entity &\(entity);") }
-                    guard let v = value, let scalar = Unicode.Scalar(v) else { throw fail("bad character reference") }
+                    guard let v = value, Self.isXMLCharacter(v), let scalar = Unicode.Scalar(v) else { throw fail("bad character reference") }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 }
                 j = semi + 1
