@@ -30,6 +30,13 @@ SERVICES = {
     "firehose": ("2015-08-04", "EddyFirehose", "FirehoseAPI"),
 }
 
+# Members the model calls required that AWS leaves out of some answers: generated as optional.
+OPTIONAL_IN_ANSWERS = {
+    # The event at the end of a closed shard carries ChildShards and no continuation (KCL
+    # rejects an event with both).
+    ("KinesisAPI", "SubscribeToShardEvent", "ContinuationSequenceNumber"),
+}
+
 # A small model of every shape type, so the decoder and encoders are tested without a service.
 TEST_MODELS = {
     # spec path: (output folder, namespace)
@@ -246,7 +253,8 @@ class Generator:
         s = self.shapes[name]
         required = set(s.get("required", []))
         # An event stream member is always there: it is the answer.
-        return [(m, d["shape"], m in required or bool(self.shapes[d["shape"]].get("eventstream")))
+        return [(m, d["shape"], (m in required and (self.ns, name, m) not in OPTIONAL_IN_ANSWERS)
+                 or bool(self.shapes[d["shape"]].get("eventstream")))
                 for m, d in s.get("members", {}).items()]
 
     def struct_decl(self, name):

@@ -117,7 +117,6 @@ struct Pipelines: Sendable {
 
     func http2(_ channel: Channel) throws {
         let sync = channel.pipeline.syncOperations
-        try sync.addHandler(IdleCloser())
         let dispatcher = self.dispatcher, maxBodyBytes = self.maxBodyBytes
         _ = try sync.configureHTTP2Pipeline(mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()) { stream in
             stream.eventLoop.makeCompletedFuture {
@@ -126,6 +125,7 @@ struct Pipelines: Sendable {
                 try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBodyBytes, fileRegions: false))
             }
         }
+        try sync.addHandler(IdleCloser())
     }
 
     /// TLS, then HTTP/2 or HTTP/1.1 as ALPN decides (HTTP/1.1 when the client offers nothing).

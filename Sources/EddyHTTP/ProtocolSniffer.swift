@@ -60,14 +60,25 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// Closes an idle HTTP/2 connection (HTTP/1.1 connections are closed by the request handler).
+/// Closes an idle HTTP/2 connection, but not one with a stream open: a SubscribeToShard event
+/// stream may be quiet for longer than the idle timeout while its client only pings. Sits after
+/// the HTTP/2 handler, which announces streams opening and closing.
 final class IdleCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
+    private var openStreams = 0
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        switch event {
+        case is NIOHTTP2StreamCreatedEvent:
+            openStreams += 1
+        case is StreamClosedEvent:
+            openStreams = max(0, openStreams - 1)
+        case is IdleStateHandler.IdleStateEvent where openStreams == 0:
             context.close(promise: nil)
             return
+        default:
+            break
         }
         context.fireUserInboundEventTriggered(event)
     }

@@ -104,7 +104,10 @@ extension KinesisAPI.SubscribeToShard: KinesisAction {
                     let caughtUp = position >= shard.log.bounds.next
                     let behind = caughtUp ? 0 : max(0, clock() - lastArrival)
                     // Continue after the last record sent, or from the gap where the reader stands.
-                    let continuation = lastSequence ?? current.sequenceNumber(shard: shard.index, counter: position, arrival: 0).description
+                    // The event that ends a closed shard names its children instead, as AWS's does
+                    // (KCL refuses an event with both).
+                    let continuation = atEnd ? nil
+                        : lastSequence ?? current.sequenceNumber(shard: shard.index, counter: position, arrival: 0).description
                     let event = KinesisAPI.SubscribeToShardEvent(records: records, continuationSequenceNumber: continuation,
                                                                  millisBehindLatest: behind,
                                                                  childShards: atEnd ? current.childShards(of: shard) : nil)

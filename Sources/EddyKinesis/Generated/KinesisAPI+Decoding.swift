@@ -1990,8 +1990,7 @@ extension KinesisAPI.SubscribeToShardEvent: EddyWire.ShapeDecodable {
         if let v = o.sent("ContinuationSequenceNumber") {
             self.continuationSequenceNumber = try d.string(v, "ContinuationSequenceNumber", pattern: KinesisAPI.Patterns.p5)
         } else {
-            d.missing("ContinuationSequenceNumber")
-            self.continuationSequenceNumber = ""
+            self.continuationSequenceNumber = nil
         }
         if let v = o.sent("MillisBehindLatest") {
             self.millisBehindLatest = try d.int64(v, "MillisBehindLatest", min: 0)

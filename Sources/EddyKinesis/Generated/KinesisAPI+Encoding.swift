@@ -2445,8 +2445,7 @@ extension KinesisAPI.SubscribeToShardEvent: EddyWire.ShapeEncodable {
             records[i1].encode(json: &w)
         }
         w.endArray()
-        w.safeKey("ContinuationSequenceNumber")
-        w.string(continuationSequenceNumber)
+        if let continuationSequenceNumber { w.safeKey("ContinuationSequenceNumber"); w.string(continuationSequenceNumber) }
         w.safeKey("MillisBehindLatest")
         w.int64(millisBehindLatest)
         if let childShards {
@@ -2461,7 +2460,8 @@ extension KinesisAPI.SubscribeToShardEvent: EddyWire.ShapeEncodable {
     }
 
     public func encode(cbor w: inout EddyWire.CBORWriter) {
-        var _memberCount = 3
+        var _memberCount = 2
+        if self.continuationSequenceNumber != nil { _memberCount += 1 }
         if self.childShards != nil { _memberCount += 1 }
         w.mapHeader(_memberCount)
         w.text("Records")
@@ -2469,8 +2469,7 @@ extension KinesisAPI.SubscribeToShardEvent: EddyWire.ShapeEncodable {
         for e1 in records {
             e1.encode(cbor: &w)
         }
-        w.text("ContinuationSequenceNumber")
-        w.text(continuationSequenceNumber)
+        if let continuationSequenceNumber { w.text("ContinuationSequenceNumber"); w.text(continuationSequenceNumber) }
         w.text("MillisBehindLatest")
         w.int(millisBehindLatest)
         if let childShards {
@@ -2490,7 +2489,7 @@ extension KinesisAPI.SubscribeToShardEvent: EddyWire.ShapeEncodable {
             w.close("member")
         }
         w.close("Records")
-        w.element("ContinuationSequenceNumber", continuationSequenceNumber)
+        if let continuationSequenceNumber { w.element("ContinuationSequenceNumber", continuationSequenceNumber) }
         w.element("MillisBehindLatest", millisBehindLatest)
         if let childShards {
             w.open("ChildShards")

@@ -1389,11 +1389,11 @@ extension KinesisAPI {
 extension KinesisAPI {
     public struct SubscribeToShardEvent: Swift.Sendable, Swift.Equatable {
         public var records: [KinesisAPI.Record]
-        public var continuationSequenceNumber: Swift.String
+        public var continuationSequenceNumber: Swift.String?
         public var millisBehindLatest: Swift.Int64
         public var childShards: [KinesisAPI.ChildShard]?
 
-        public init(records: [KinesisAPI.Record], continuationSequenceNumber: Swift.String, millisBehindLatest: Swift.Int64, childShards: [KinesisAPI.ChildShard]? = nil) {
+        public init(records: [KinesisAPI.Record], continuationSequenceNumber: Swift.String? = nil, millisBehindLatest: Swift.Int64, childShards: [KinesisAPI.ChildShard]? = nil) {
             self.records = records
             self.continuationSequenceNumber = continuationSequenceNumber
             self.millisBehindLatest = millisBehindLatest
@@ -1401,7 +1401,7 @@ extension KinesisAPI {
         }
 
         /// Stands in for a missing required member while a request is checked.
-        public static var placeholder: Self { Self(records: [], continuationSequenceNumber: "", millisBehindLatest: 0) }
+        public static var placeholder: Self { Self(records: [], millisBehindLatest: 0) }
     }
 }
 
