@@ -95,3 +95,32 @@ def test_subscribe_to_shard_pushes_records(kinesis, server):
                                    ShardId="shardId-000000000000", StartingPosition={"Type": "LATEST"})
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_the_end_of_a_closed_shard_names_its_children(kinesis, server):
+    kinesis.create_stream(StreamName="ends", ShardCount=1)
+    wait_active(kinesis, "ends")
+    arn = kinesis.describe_stream_summary(StreamName="ends")["StreamDescriptionSummary"]["StreamARN"]
+    consumer = register(kinesis, arn, "ender")
+    last = kinesis.put_record(StreamName="ends", PartitionKey="k", Data=b"before the split")["SequenceNumber"]
+    kinesis.split_shard(StreamName="ends", ShardToSplit="shardId-000000000000", NewStartingHashKey=str(2 ** 127))
+    wait_active(kinesis, "ends")
+
+    def final_event(position):
+        sub = kinesis.subscribe_to_shard(ConsumerARN=consumer, ShardId="shardId-000000000000", StartingPosition=position)
+        try:
+            for event in sub["EventStream"]:
+                e = event["SubscribeToShardEvent"]
+                if e.get("ChildShards"):
+                    return e
+        finally:
+            sub["EventStream"].close()
+
+    end = final_event({"Type": "TRIM_HORIZON"})
+    # As AWS sends it (and as KCL requires): the children, and no continuation.
+    assert "ContinuationSequenceNumber" not in end
+    assert sorted(c["ShardId"] for c in end["ChildShards"]) == ["shardId-000000000001", "shardId-000000000002"]
+    # Subscribing again after the last record gets the same final event.
+    time.sleep(0.1)
+    again = final_event({"Type": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last})
+    assert again["Records"] == [] and "ContinuationSequenceNumber" not in again and len(again["ChildShards"]) == 2
