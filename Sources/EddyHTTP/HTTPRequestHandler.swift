@@ -15,20 +15,27 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let dispatcher: RequestDispatcher
     private var machine: HTTPRequestStateMachine
+    /// Request bodies buffered by all connections together.
+    private let bodies: SharedAllowance
+    private let headDeadline: HeadDeadline?
     /// The producer of a streamed response, cancelled when the client goes away.
     private var streamTask: Task<Void, Never>?
-    /// HTTP/2 stream channels cannot send file regions: files are read into memory there.
+    /// HTTP/2 and TLS channels cannot send file regions: files are sent in chunks there.
     private let fileRegions: Bool
 
-    init(dispatcher: RequestDispatcher, maxBodyBytes: Int, fileRegions: Bool = true) {
+    init(dispatcher: RequestDispatcher, limits: ConnectionLimits, bodies: SharedAllowance, headDeadline: HeadDeadline?,
+         fileRegions: Bool = true) {
         self.dispatcher = dispatcher
-        self.machine = HTTPRequestStateMachine(maxBodyBytes: maxBodyBytes)
+        self.machine = HTTPRequestStateMachine(maxBodyBytes: limits.maxBodyBytes)
+        self.bodies = bodies
+        self.headDeadline = headDeadline
         self.fileRegions = fileRegions
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h):
+            headDeadline?.headArrived()
             var headers = Headers()
             headers.fields.reserveCapacity(h.headers.count)
             for (name, value) in h.headers { headers.add(name, value) }
@@ -40,9 +47,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 break
             }
         case .body(var chunk):
-            switch machine.receivedBody(&chunk) {
+            let bodies = self.bodies
+            switch machine.receivedBody(&chunk, take: { bodies.take($0) }) {
             case .none:
                 break
+            case .release(let n):
+                bodies.give(n)
             case .writeToSink(let sink):
                 do throws(AWSError) {
                     try chunk.withUnsafeReadableBytes { (bytes) throws(AWSError) in try sink.write(bytes) }
@@ -54,15 +64,16 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 context.close(promise: nil)
             }
         case .end:
+            headDeadline?.awaitNextHead()
             switch machine.receivedEnd() {
             case .none:
                 break
-            case .dispatch(let request, let body):
-                dispatch(request, body: body, streamed: nil, context: context)
+            case .dispatch(let request, let body, let reserved):
+                dispatch(request, body: body, streamed: nil, reserved: reserved, context: context)
             case .finishSink(let request, let sink):
                 do throws(AWSError) {
                     let result = try sink.finish()
-                    dispatch(request, body: [], streamed: result, context: context)
+                    dispatch(request, body: [], streamed: result, reserved: 0, context: context)
                 } catch {
                     sink.abort()
                     write(dispatcher.errorResponse(error, request.route), for: request.head, context: context)
@@ -73,7 +84,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func dispatch(_ request: HTTPRequestStateMachine.Request, body: [UInt8], streamed: (any Sendable)?,
+    private func dispatch(_ request: HTTPRequestStateMachine.Request, body: [UInt8], streamed: (any Sendable)?, reserved: Int,
                           context: ChannelHandlerContext) {
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
@@ -83,7 +94,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         promise.completeWithTask {
             await dispatcher.dispatch(route, body: body, streamed: streamed)
         }
+        let bodies = self.bodies
         promise.futureResult.whenSuccess { response in
+            bodies.give(reserved)
             let (handler, context) = bound.value
             handler.write(response, for: request.head, context: context)
         }
@@ -96,17 +109,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             writeStream(response, stream, for: request, context: context)
             return
         }
-        defer { machine.answerWritten() }
-        var response = response
-        if let file = response.file, !fileRegions {
-            response.file = nil
-            response.body = Self.read(file)
-            if response.body.count != file.length {
-                // The file shrank under us: better no answer than a wrong one.
-                context.close(promise: nil)
-                return
-            }
-        }
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.contentLength))
@@ -114,6 +116,15 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if let file = response.file, !fileRegions {
+            // In chunks, each written before the next is read: memory stays at one chunk
+            // however large the file and however slowly the client reads.
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
+            sendChunks(of: file, handle, from: file.offset, remaining: request.method == .HEAD ? 0 : file.length,
+                       keepAlive: keepAlive, context: context)
+            return
+        }
+        defer { machine.answerWritten() }
         let done: EventLoopFuture<Void>
         if let file = response.file {
             let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.descriptor)
@@ -132,6 +143,43 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         }
         if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+    }
+
+    static let fileChunkBytes = 256 << 10
+
+    private func sendChunks(of file: FileBody, _ handle: NIOFileHandle, from offset: Int, remaining: Int, keepAlive: Bool,
+                            context: ChannelHandlerContext) {
+        guard remaining > 0 else {
+            try? handle.close()
+            machine.answerWritten()
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if !keepAlive { done.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+            return
+        }
+        let want = min(remaining, Self.fileChunkBytes)
+        var buffer = context.channel.allocator.buffer(capacity: want)
+        let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            return max(0, pread(file.descriptor, base, want, off_t(offset)))
+        }
+        guard n > 0 else {
+            // The file shrank under us: better no answer than a wrong one.
+            try? handle.close()
+            machine.answerWritten()
+            context.close(promise: nil)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer)))).whenComplete { result in
+            let (handler, context) = bound.value
+            switch result {
+            case .success:
+                handler.sendChunks(of: file, handle, from: offset + n, remaining: remaining - n, keepAlive: keepAlive, context: context)
+            case .failure:
+                try? handle.close()
+                handler.machine.answerWritten()
+            }
+        }
     }
 
     /// Writes the head now and the body as the producer makes it; the connection counts as busy
@@ -164,21 +212,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    static func read(_ file: FileBody) -> [UInt8] {
-        defer { Glibc.close(file.descriptor) }
-        var bytes = [UInt8](repeating: 0, count: file.length)
-        var done = 0
-        while done < file.length {
-            let n = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return pread(file.descriptor, base + done, file.length - done, off_t(file.offset + done))
-            }
-            if n <= 0 { break }
-            done += n
-        }
-        return Array(bytes[0..<done])
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent, machine.closesWhenIdle {
             context.close(promise: nil)
@@ -190,7 +223,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         streamTask?.cancel()
         streamTask = nil
-        machine.channelInactive()?.abort()
+        let (sink, reserved) = machine.channelInactive()
+        sink?.abort()
+        bodies.give(reserved)
         context.fireChannelInactive()
     }
 

@@ -24,6 +24,8 @@ struct HTTPRequestStateMachine {
     private(set) var state = State.idle
     /// Answers not yet written (dispatched requests and streams being produced).
     private(set) var inFlight = 0
+    /// Bytes of the body being buffered, taken from the allowance all connections share.
+    private(set) var reserved = 0
 
     init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
 
@@ -55,19 +57,27 @@ struct HTTPRequestStateMachine {
         case none
         /// Give the chunk to the sink (and report a failure with `sinkFailed`).
         case writeToSink(any RequestBodySink)
+        /// The body will not be kept: give back what it had taken from the allowance.
+        case release(Int)
         /// A client that goes on sending a refused body long after its answer is due.
         case close
     }
 
-    mutating func receivedBody(_ chunk: inout ByteBuffer) -> BodyAction {
+    /// `take` asks the shared allowance for room for a chunk.
+    mutating func receivedBody(_ chunk: inout ByteBuffer, take: (Int) -> Bool = { _ in true }) -> BodyAction {
         switch state {
         case .idle:
             return .none
         case .buffering(let request, var body):
             if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                 state = .discarding(request, tooLarge, dropped: 0)
-                return .none
+                return releaseAll()
             }
+            guard take(chunk.readableBytes) else {
+                state = .discarding(request, busy, dropped: 0)
+                return releaseAll()
+            }
+            reserved += chunk.readableBytes
             state = .idle  // drop the reference while appending, so the buffer is not copied
             if body == nil { body = chunk } else { body?.writeBuffer(&chunk) }
             state = .buffering(request, body)
@@ -88,9 +98,15 @@ struct HTTPRequestStateMachine {
         if case .streaming(let request, let sink, nil) = state { state = .streaming(request, sink, failure: error) }
     }
 
+    private mutating func releaseAll() -> BodyAction {
+        defer { reserved = 0 }
+        return reserved > 0 ? .release(reserved) : .none
+    }
+
     enum EndAction {
         case none
-        case dispatch(Request, body: [UInt8])
+        /// `reserved` goes back to the allowance once the answer is written.
+        case dispatch(Request, body: [UInt8], reserved: Int)
         /// Finish the sink, then dispatch what it made (or answer its error).
         case finishSink(Request, any RequestBodySink)
         /// Answer an error the front decided; `close` ends the connection after it.
@@ -105,7 +121,8 @@ struct HTTPRequestStateMachine {
             return .none
         case .buffering(let request, let body):
             inFlight += 1
-            return .dispatch(request, body: body.map { Array($0.readableBytesView) } ?? [])
+            defer { reserved = 0 }
+            return .dispatch(request, body: body.map { Array($0.readableBytesView) } ?? [], reserved: reserved)
         case .streaming(let request, let sink, let failure):
             inFlight += 1
             if let failure { return .answer(request, failure, close: false) }
@@ -122,14 +139,22 @@ struct HTTPRequestStateMachine {
     /// Nothing has come for the idle timeout: close unless an answer is still owed.
     var closesWhenIdle: Bool { inFlight == 0 }
 
-    /// The connection is gone: the sink of a request still arriving is to be aborted.
-    mutating func channelInactive() -> (any RequestBodySink)? {
-        defer { state = .idle }
-        if case .streaming(_, let sink, _) = state { return sink }
-        return nil
+    /// The connection is gone: the sink of a request still arriving is to be aborted, and what
+    /// its buffered body took is given back.
+    mutating func channelInactive() -> (sink: (any RequestBodySink)?, reserved: Int) {
+        defer {
+            state = .idle
+            reserved = 0
+        }
+        if case .streaming(_, let sink, _) = state { return (sink, reserved) }
+        return (nil, reserved)
     }
 
     var tooLarge: AWSError {
         AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than the \(maxBodyBytes) bytes Eddy accepts.", status: 413)
+    }
+
+    var busy: AWSError {
+        AWSError(code: "ServiceUnavailable", message: "Eddy is holding as many request bodies as it buffers at once; retry.", status: 503)
     }
 }

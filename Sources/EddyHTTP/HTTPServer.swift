@@ -14,17 +14,12 @@ public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        /// Larger bodies get 413 before they are buffered.
-        public var maxBodyBytes: Int
-        /// A connection that sends nothing for this long is closed (slow or abandoned clients).
-        public var idleTimeout: TimeAmount
+        public var limits: ConnectionLimits
 
-        public init(host: String = "127.0.0.1", port: Int = 4566, maxBodyBytes: Int = 16 << 20,
-                    idleTimeout: TimeAmount = .seconds(60)) {
+        public init(host: String = "127.0.0.1", port: Int = 4566, limits: ConnectionLimits = ConnectionLimits()) {
             self.host = host
             self.port = port
-            self.maxBodyBytes = maxBodyBytes
-            self.idleTimeout = idleTimeout
+            self.limits = limits
         }
     }
 
@@ -48,8 +43,11 @@ public final class HTTPServer: Sendable {
 
     /// Binds the port; returns the bound channel (its local address has the real port when 0 was asked).
     public func start() async throws -> Channel {
-        let pipelines = Pipelines(dispatcher: handler, maxBodyBytes: configuration.maxBodyBytes)
-        let idle = configuration.idleTimeout
+        let limits = configuration.limits
+        let pipelines = Pipelines(dispatcher: handler, limits: limits)
+        let connections = SharedAllowance(limit: limits.maxConnections)
+        let refusals = RefusalCount()
+        let logger = self.logger
         let http1: @Sendable (Channel) throws -> Void = { try pipelines.http1($0, fileRegions: true) }
         let http2: @Sendable (Channel) throws -> Void = { try pipelines.http2($0) }
         var tls: (@Sendable (Channel) throws -> Void)?
@@ -63,9 +61,21 @@ public final class HTTPServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard connections.take(1) else {
+                    // Over the limit: the connection is closed as it arrives (no request is read).
+                    if refusals.refuse() {
+                        logger.warning("connection limit reached: \(limits.maxConnections) connections are open (--max-connections); new ones are closed")
+                    }
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in
+                    connections.give(1)
+                    let refused = refusals.settle()
+                    if refused > 0 { logger.notice("connection limit: \(refused) connections were refused while it was reached") }
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(IdleStateHandler(readTimeout: idle))
+                    try sync.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout))
                     try sync.addHandler(ProtocolSniffer(http1: http1, http2: http2, tls: tlsConfigurator))
                 }
             }
@@ -101,41 +111,5 @@ public struct TLSFiles: Sendable {
             certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
         configuration.applicationProtocols = ["h2", "http/1.1"]
         return try NIOSSLContext(configuration: configuration)
-    }
-}
-
-/// The handlers of each protocol, added once the first bytes (or ALPN) say which it is.
-struct Pipelines: Sendable {
-    let dispatcher: RequestDispatcher
-    let maxBodyBytes: Int
-
-    func http1(_ channel: Channel, fileRegions: Bool) throws {
-        let sync = channel.pipeline.syncOperations
-        try sync.configureHTTPServerPipeline(withErrorHandling: true)
-        try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBodyBytes, fileRegions: fileRegions))
-    }
-
-    func http2(_ channel: Channel) throws {
-        let sync = channel.pipeline.syncOperations
-        let dispatcher = self.dispatcher, maxBodyBytes = self.maxBodyBytes
-        _ = try sync.configureHTTP2Pipeline(mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()) { stream in
-            stream.eventLoop.makeCompletedFuture {
-                let sync = stream.pipeline.syncOperations
-                try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                try sync.addHandler(HTTPRequestHandler(dispatcher: dispatcher, maxBodyBytes: maxBodyBytes, fileRegions: false))
-            }
-        }
-        try sync.addHandler(IdleCloser())
-    }
-
-    /// TLS, then HTTP/2 or HTTP/1.1 as ALPN decides (HTTP/1.1 when the client offers nothing).
-    func tls(_ channel: Channel, context: NIOSSLContext) throws {
-        let sync = channel.pipeline.syncOperations
-        try sync.addHandler(NIOSSLServerHandler(context: context))
-        try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
-            channel.eventLoop.makeCompletedFuture {
-                if case .negotiated("h2") = result { try http2(channel) } else { try http1(channel, fileRegions: false) }
-            }
-        })
     }
 }

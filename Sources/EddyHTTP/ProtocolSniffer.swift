@@ -58,6 +58,16 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
         buffered = nil
         context.fireChannelInactive()
     }
+
+    /// A connection that has not said which protocol it speaks within the idle timeout (it sent
+    /// nothing, or part of the HTTP/2 preface) is closed.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
 }
 
 /// Closes an idle HTTP/2 connection, but not one with a stream open: a SubscribeToShard event

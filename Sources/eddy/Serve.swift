@@ -77,10 +77,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key for --tls-cert. [EDDY_TLS_KEY]")
     var tlsKey: String? = Environment.string("EDDY_TLS_KEY")
 
+    @Option(help: "Seconds a connection with nothing in flight may send nothing before it is closed. [EDDY_IDLE_TIMEOUT]")
+    var idleTimeout: Int = Environment.int("EDDY_IDLE_TIMEOUT") ?? 60
+
+    @Option(help: "Seconds a request head may take from its first byte (slow clients are closed). [EDDY_HEAD_TIMEOUT]")
+    var headTimeout: Int = Environment.int("EDDY_HEAD_TIMEOUT") ?? 10
+
+    @Option(help: "Connections open at once; more are closed as they arrive. [EDDY_MAX_CONNECTIONS]")
+    var maxConnections: Int = Environment.int("EDDY_MAX_CONNECTIONS") ?? 1024
+
+    @Option(help: "Largest request body buffered, in MiB (S3 uploads stream to disk and may be larger). [EDDY_MAX_BODY_MB]")
+    var maxBodyMb: Int = Environment.int("EDDY_MAX_BODY_MB") ?? 16
+
+    @Option(help: "Request bodies buffered at once by all connections together, in MiB; past it requests get 503. [EDDY_MAX_BUFFERED_MB]")
+    var maxBufferedMb: Int = Environment.int("EDDY_MAX_BUFFERED_MB") ?? 256
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [EDDY_LOG_LEVEL]")
     var logLevel: String = Environment.string("EDDY_LOG_LEVEL") ?? "info"
 
     func run() async throws {
+        for (name, value) in [("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--max-connections", maxConnections),
+                              ("--max-body-mb", maxBodyMb), ("--max-buffered-mb", maxBufferedMb)] where !(1...1_000_000).contains(value) {
+            throw ValidationErrorText("\(name) must be between 1 and 1000000 (got \(value))")
+        }
+        let limits = ConnectionLimits(idleTimeout: .seconds(Int64(idleTimeout)), headTimeout: .seconds(Int64(headTimeout)),
+                                      maxConnections: maxConnections, maxBodyBytes: maxBodyMb << 20,
+                                      maxBufferedBodyBytes: max(maxBufferedMb, maxBodyMb) << 20)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = ConsoleLogHandler(label: label)
@@ -88,6 +110,9 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "eddy")
+        if let files = OpenFileLimit.raise(toHold: maxConnections), files < UInt64(maxConnections) + OpenFileLimit.reserve {
+            logger.warning("the system allows \(files) open files, fewer than --max-connections \(maxConnections) needs; connections past it fail")
+        }
 
         let root = ephemeral ? try TemporaryDirectory.make() : dataDir
         let lifecycle = Lifecycle(logger: logger, ephemeralRoot: ephemeral ? root : nil)
@@ -118,7 +143,7 @@ struct Serve: AsyncParsableCommand {
         } else if tlsCert != nil || tlsKey != nil {
             throw ValidationErrorText("--tls-cert and --tls-key go together")
         }
-        let server = try HTTPServer(configuration: .init(host: host, port: port), router: router,
+        let server = try HTTPServer(configuration: .init(host: host, port: port, limits: limits), router: router,
                                     admin: AdminEndpoints(services: services, version: Eddy.version,
                                                          prometheus: { (try? metrics.prometheusText()) ?? "" }),
                                     logger: logger, tls: tls)

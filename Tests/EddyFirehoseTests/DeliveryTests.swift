@@ -50,26 +50,39 @@ import EddyWire
 }
 
 @Suite struct KPLAggregateTests {
+    /// An aggregate as the KPL writes it: magic, the protobuf body, the body's MD5.
+    func aggregate(_ body: [UInt8]) -> [UInt8] { KPLAggregate.magic + body + MD5Digest.of(body) }
+
     @Test func hostileAggregatesNeverTrap() {
-        let magic = KPLAggregate.magic
-        let md5 = [UInt8](repeating: 0, count: 16)
-        // A length of 2^63-1, a varint that never ends, and a field type that does not exist.
-        for body: [[UInt8]] in [[[0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]],
-                                [[0x1A] + [UInt8](repeating: 0xFF, count: 12)],
-                                [[0x1F, 0x00, 0x00, 0x00, 0x00, 0x00]],
-                                [[0x19, 0x01]]] {
-            let record = magic + body.joined() + md5
-            #expect(KPLAggregate.records(record) == [])
+        // A length of 2^63-1, a varint that never ends, a field type that does not exist, a cut fixed64.
+        for body: [UInt8] in [[0x1A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+                              [0x1A] + [UInt8](repeating: 0xFF, count: 12),
+                              [0x1F, 0x00, 0x00, 0x00, 0x00, 0x00],
+                              [0x19, 0x01]] {
+            guard case .malformed = KPLAggregate.parse(aggregate(body)) else {
+                Issue.record("\(body) was read as an aggregate")
+                continue
+            }
         }
         // Many fixed64 fields in a row are read in a loop, not one call deeper each.
-        let many = magic + [UInt8]((0..<200_000).flatMap { _ in [0x19, 0, 0, 0, 0, 0, 0, 0, 0] as [UInt8] }) + md5
-        #expect(KPLAggregate.records(many) == [])
+        let many = [UInt8]((0..<200_000).flatMap { _ in [0x19, 0, 0, 0, 0, 0, 0, 0, 0] as [UInt8] })
+        #expect(KPLAggregate.parse(aggregate(many)) == .records([]))
     }
 
     @Test func readsAnAggregate() {
         // Record { data = "hi" } as field 3 of the aggregate.
         let record: [UInt8] = [0x1A, 0x04, 0x1A, 0x02, 0x68, 0x69]
-        #expect(KPLAggregate.records(KPLAggregate.magic + record + [UInt8](repeating: 0, count: 16)) == [Array("hi".utf8)])
+        #expect(KPLAggregate.records(aggregate(record)) == [Array("hi".utf8)])
+    }
+
+    @Test func anAggregateWhoseDigestDoesNotMatchIsMalformed() {
+        let record: [UInt8] = [0x1A, 0x04, 0x1A, 0x02, 0x68, 0x69]
+        let parsed = KPLAggregate.parse(KPLAggregate.magic + record + [UInt8](repeating: 0, count: 16))
+        #expect(parsed == .malformed("The KPL aggregate's MD5 does not match its contents."))
+    }
+
+    @Test func dataWithoutTheMagicIsNotAnAggregate() {
+        #expect(KPLAggregate.parse(Array("plain record, long enough to hold a digest".utf8)) == .notAggregated)
     }
 }
 

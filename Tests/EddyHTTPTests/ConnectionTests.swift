@@ -38,15 +38,23 @@ let services: [any AWSService] = [
 struct Connection {
     let channel: NIOAsyncTestingChannel
 
-    init(maxBodyBytes: Int = 1024) async throws {
+    init(limits: ConnectionLimits = ConnectionLimits(maxBodyBytes: 1024)) async throws {
         let router = ServiceRouter(configuration: .init(), services: services)
         let dispatcher = RequestDispatcher(router: router, admin: AdminEndpoints(services: services, version: "test"),
                                            logger: Logger(label: "test"))
-        let pipelines = Pipelines(dispatcher: dispatcher, maxBodyBytes: maxBodyBytes)
+        let pipelines = Pipelines(dispatcher: dispatcher, limits: limits)
         channel = NIOAsyncTestingChannel()
         let sniffer = ProtocolSniffer(http1: { try pipelines.http1($0, fileRegions: false) }, http2: { try pipelines.http2($0) })
+        try await channel.pipeline.addHandler(IdleStateHandler(readTimeout: limits.idleTimeout))
         try await channel.pipeline.addHandler(sniffer)
         try await channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 1))
+    }
+
+    /// Lets `amount` pass, then fires the timers that fell due: the testing loop's clock is virtual,
+    /// but the idle handler measures what passed since the last read by the wall clock.
+    func advance(by amount: TimeAmount) async {
+        try? await Task.sleep(for: .nanoseconds(amount.nanoseconds))
+        await channel.testingEventLoop.advanceTime(by: amount)
     }
 
     func send(_ text: String) async throws {
@@ -88,13 +96,40 @@ struct Connection {
     }
 
     @Test func aTooLargeBodyIsRefusedWith413AndTheConnectionCloses() async throws {
-        let c = try await Connection(maxBodyBytes: 8)
+        let c = try await Connection(limits: ConnectionLimits(maxBodyBytes: 8))
         try await c.send("PUT /b/k HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 20\r\n\r\n")
         try await c.send(String(repeating: "x", count: 20))
         let answer = try await c.read(until: "RequestEntityTooLarge")
         #expect(answer.hasPrefix("HTTP/1.1 413"))
         #expect(!answer.contains("100 Continue"))
         #expect(answer.lowercased().contains("connection: close"))
+    }
+
+    @Test func aConnectionThatNeverSaysWhatItSpeaksIsClosedWhenIdle() async throws {
+        let c = try await Connection(limits: ConnectionLimits(idleTimeout: .milliseconds(50)))
+        // Part of the HTTP/2 preface, then nothing.
+        try await c.channel.writeInbound(ByteBuffer(bytes: ProtocolSniffer.preface.prefix(10)))
+        await c.advance(by: .milliseconds(300))
+        #expect(!c.channel.isActive)
+    }
+
+    @Test func aHeadTrickledTooSlowlyClosesTheConnection() async throws {
+        let c = try await Connection(limits: ConnectionLimits(idleTimeout: .seconds(60), headTimeout: .milliseconds(100)))
+        for piece in ["GE", "T /b", "ucket HT"] {
+            try await c.send(piece)
+            await c.advance(by: .milliseconds(60))
+        }
+        #expect(!c.channel.isActive)
+    }
+
+    @Test func aKeptAliveConnectionMayWaitLongerThanAHeadMayTake() async throws {
+        let c = try await Connection(limits: ConnectionLimits(idleTimeout: .seconds(60), headTimeout: .milliseconds(100)))
+        try await c.send("GET /bucket/a HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try await c.read(until: "us-east-1")
+        await c.advance(by: .milliseconds(250))
+        #expect(c.channel.isActive)
+        try await c.send("GET /bucket/b HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try await c.read(until: "us-east-1").hasSuffix("s3 GET /bucket/b 0 us-east-1"))
     }
 
     @Test func thePriorKnowledgePrefaceStartsHTTP2() async throws {

@@ -29,8 +29,8 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
         guard case .readBody(sendContinue: false) = m.receivedHead(request(), sink: nil) else { Issue.record("head"); return }
         var a = chunk(4), b = chunk(3)
         guard case .none = m.receivedBody(&a), case .none = m.receivedBody(&b) else { Issue.record("body"); return }
-        guard case .dispatch(_, let body) = m.receivedEnd() else { Issue.record("end"); return }
-        #expect(body.count == 7)
+        guard case .dispatch(_, let body, let reserved) = m.receivedEnd() else { Issue.record("end"); return }
+        #expect(body.count == 7 && reserved == 7)
         #expect(!m.closesWhenIdle)  // an answer is owed
         m.answerWritten()
         #expect(m.closesWhenIdle)
@@ -89,7 +89,24 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
         var m = HTTPRequestStateMachine(maxBodyBytes: 10)
         let sink = RecordingSink()
         _ = m.receivedHead(request(), sink: sink)
-        #expect(m.channelInactive() === sink)
-        #expect(m.channelInactive() == nil)
+        #expect(m.channelInactive().sink === sink)
+        #expect(m.channelInactive().sink == nil)
+    }
+
+    @Test func bodiesBeyondTheSharedAllowanceAreRefusedAndGiveBackWhatTheyTook() {
+        var m = HTTPRequestStateMachine(maxBodyBytes: 100)
+        var left = 6
+        let take: (Int) -> Bool = { n in
+            guard n <= left else { return false }
+            left -= n
+            return true
+        }
+        _ = m.receivedHead(request(), sink: nil)
+        var first = chunk(4), second = chunk(4)
+        guard case .none = m.receivedBody(&first, take: take) else { Issue.record("first"); return }
+        guard case .release(4) = m.receivedBody(&second, take: take) else { Issue.record("not released"); return }
+        guard case .answer(_, let error, close: true) = m.receivedEnd() else { Issue.record("not refused"); return }
+        #expect(error.status == 503)
+        #expect(m.reserved == 0)
     }
 }
