@@ -42,7 +42,7 @@ let package = Package(
         ]),
         // Firehose: delivery streams buffered durably and delivered into the S3 stand-in.
         .target(name: "EddyFirehose", dependencies: [
-            "EddyWire", "EddyStorage", "CZlib",
+            "EddyWire", "EddyStorage",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The HTTP front: one port, service recognition, AWS-style transport errors.
@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyCloudWatchTests", dependencies: ["EddyCloudWatch", "EddyWire", "EddyStorage"]),
-        .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage", "CZlib"]),
+        .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage"]),
     ]
 )

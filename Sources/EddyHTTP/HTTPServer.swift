@@ -36,7 +36,7 @@ public final class HTTPServer: Sendable {
                 tls: TLSFiles? = nil, threads: Int = System.coreCount) throws {
         self.configuration = configuration
         self.tls = try tls.map { try $0.makeContext() }
-        self.handler = RequestDispatcher(router: router, admin: admin, logger: logger)
+        self.handler = RequestDispatcher(router: router, admin: admin, logger: logger, maxBodyBytes: configuration.limits.maxBodyBytes)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         self.logger = logger
     }

@@ -9,11 +9,14 @@ final class RequestDispatcher: Sendable {
     let logger: Logger
     /// Requests being served (shutdown waits for them).
     let inFlight = Atomic<Int>(0)
+    /// The most a compressed body may inflate to (the one-body limit).
+    let maxBodyBytes: Int
 
-    init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger) {
+    init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger, maxBodyBytes: Int = ConnectionLimits().maxBodyBytes) {
         self.router = router
         self.admin = admin
         self.logger = logger
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// Where a request goes, decided from its head (before the body arrives).
@@ -76,6 +79,14 @@ final class RequestDispatcher: Sendable {
         case .unserved(let name):
             return ServiceRouter.notServed(name, requestId: requestId)
         case .service(let service):
+            var body = body
+            if service.recognition.takesCompressedBodies, streamed == nil {
+                do {
+                    body = try ContentEncoding.decode(body, header: route.head.headers["Content-Encoding"], limit: maxBodyBytes)
+                } catch {
+                    return service.errorResponse(error, head: route.head)
+                }
+            }
             let request = ServiceRequest(head: route.head, body: body, streamedBody: streamed)
             guard logger.logLevel <= .debug else { return await service.handle(request) }
             let start = ContinuousClock.now

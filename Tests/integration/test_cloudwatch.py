@@ -170,3 +170,50 @@ def test_percentiles(server):
                            MetricDataQueries=[{"Id": "p", "MetricStat": {"Metric": {"Namespace": "Lat", "MetricName": "L"},
                                                                            "Period": 600, "Stat": "p90"}}])
     assert d["MetricDataResults"][0]["Values"] == [90.0]
+
+
+def test_compressed_put_metric_data_from_botocore(server):
+    """botocore gzips PutMetricData bodies past 10 KiB (the model's requestcompression trait)."""
+    cw = server.client("cloudwatch")
+    encodings = []
+    cw.meta.events.register("before-send.cloudwatch.PutMetricData",
+                            lambda request, **_: encodings.append(request.headers.get("Content-Encoding")))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    data = [{"MetricName": "Big", "Value": 1, "Dimensions": [{"Name": "Host", "Value": f"host-{i:04d}-" + "x" * 40}]}
+            for i in range(400)]
+    cw.put_metric_data(Namespace="Compressed", MetricData=data[:200])
+    cw.put_metric_data(Namespace="Compressed", MetricData=data[200:])
+    assert encodings == [b"gzip", b"gzip"] or encodings == ["gzip", "gzip"]
+    assert len(cw.list_metrics(Namespace="Compressed")["Metrics"]) == 400
+    r = cw.get_metric_statistics(Namespace="Compressed", MetricName="Big",
+                                 Dimensions=[{"Name": "Host", "Value": "host-0399-" + "x" * 40}],
+                                 StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5),
+                                 Period=600, Statistics=["Sum"])
+    assert [p["Sum"] for p in r["Datapoints"]] == [1.0]
+
+
+def test_compressed_bodies_that_do_not_inflate_are_refused(server):
+    import gzip
+    import http.client
+    import json
+
+    def post(body, encoding):
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        c.request("POST", "/", body=body, headers={
+            "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData", "Content-Type": "application/x-amz-json-1.0",
+            "x-amzn-query-mode": "true", "Content-Encoding": encoding})
+        r = c.getresponse()
+        answer = r.status, json.loads(r.read() or b"{}")
+        c.close()
+        return answer
+
+    good = json.dumps({"Namespace": "Raw", "MetricData": [{"MetricName": "m", "Value": 2}]}).encode()
+    assert post(gzip.compress(good), "gzip")[0] == 200
+    # A bomb: 17 MiB of zeros in 17 KiB stops inflating at the one-body limit.
+    status, error = post(gzip.compress(b"0" * (17 << 20)), "gzip")
+    assert status == 413 and error["__type"].endswith("RequestEntityTooLarge")
+    status, error = post(gzip.compress(good)[:-9], "gzip")
+    assert status == 400 and error["__type"].endswith("MalformedInput")
+    status, error = post(good, "br")
+    assert status == 415 and "br is not supported" in error["message"]
+    assert post(good, "identity")[0] == 200

@@ -1,4 +1,3 @@
-import CZlib
 import EddyStorage
 import EddyWire
 import Logging
@@ -279,32 +278,5 @@ enum ObjectKey {
             }
         }
         return String(decoding: s, as: UTF8.self)
-    }
-}
-
-/// gzip (RFC 1952) through zlib.
-enum Gzip {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
-    static func compress(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        // windowBits 15 + 16 asks zlib for a gzip wrapper.
-        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw Failure(description: "deflateInit2 failed") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        var input = input
-        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                let rc = deflate(&stream, Z_FINISH)
-                return rc == Z_STREAM_END ? outBuf.count - Int(stream.avail_out) : -1
-            }
-        }
-        guard produced >= 0 else { throw Failure(description: "deflate failed") }
-        return Array(output[0..<produced])
     }
 }

@@ -171,15 +171,19 @@ public struct ServiceRecognition: Sendable {
     public var takesQueryForms: Bool
     /// Takes what no other service recognises (S3, whose REST API has no marker of its own).
     public var isFallback: Bool
+    /// Its request bodies may be gzip-compressed (`Content-Encoding`), and the front inflates them.
+    /// S3's `Content-Encoding` is object metadata instead, so it never says so.
+    public var takesCompressedBodies: Bool
 
     public init(signingName: String, displayName: String, targetPrefixes: [String] = [], pathPrefixes: [String] = [],
-                takesQueryForms: Bool = false, isFallback: Bool = false) {
+                takesQueryForms: Bool = false, isFallback: Bool = false, takesCompressedBodies: Bool = false) {
         self.signingName = signingName
         self.displayName = displayName
         self.targetPrefixes = targetPrefixes
         self.pathPrefixes = pathPrefixes
         self.takesQueryForms = takesQueryForms
         self.isFallback = isFallback
+        self.takesCompressedBodies = takesCompressedBodies
     }
 }
 
