@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "eddy", targets: ["eddy"]),
+        .executable(name: "eddy-fuzz", targets: ["eddy-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -69,6 +70,12 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // libFuzzer targets: every parser and every service's whole handler (scripts/fuzz.sh).
+        .target(name: "EddyFuzzing", dependencies: [
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyStorage", "EddyWire",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "eddy-fuzz", dependencies: ["EddyFuzzing"]),
 
         // Model/ holds the small service model the generated Generated/ code of these tests comes from.
         .testTarget(name: "EddyWireTests", dependencies: ["EddyWire"], exclude: ["Model"]),
@@ -83,6 +90,7 @@ let package = Package(
         .testTarget(name: "EddyKinesisTests", dependencies: ["EddyKinesis", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyS3Tests", dependencies: ["EddyS3", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyCloudWatchTests", dependencies: ["EddyCloudWatch", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyFuzzingTests", dependencies: ["EddyFuzzing", "EddyStorage"]),
         .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage"]),
     ]
 )

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 /// Takes a complete request to its service (or an admin endpoint) off the event loop.
-final class RequestDispatcher: Sendable {
+package final class RequestDispatcher: Sendable {
     let router: ServiceRouter
     let admin: AdminEndpoints
     let logger: Logger
@@ -12,7 +12,7 @@ final class RequestDispatcher: Sendable {
     /// The most a compressed body may inflate to (the one-body limit).
     let maxBodyBytes: Int
 
-    init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger, maxBodyBytes: Int = ConnectionLimits().maxBodyBytes) {
+    package init(router: ServiceRouter, admin: AdminEndpoints, logger: Logger, maxBodyBytes: Int = ConnectionLimits().maxBodyBytes) {
         self.router = router
         self.admin = admin
         self.logger = logger
@@ -20,20 +20,20 @@ final class RequestDispatcher: Sendable {
     }
 
     /// Where a request goes, decided from its head (before the body arrives).
-    struct Route: Sendable {
-        enum Target: Sendable {
+    package struct Route: Sendable {
+        package enum Target: Sendable {
             case admin
             case unserved(String)
             case service(any AWSService)
         }
 
-        var target: Target
-        var head: RequestHead
+        package var target: Target
+        package var head: RequestHead
     }
 
     /// The head is read once here: its path and query split, its credential scope and target
     /// parsed, the service picked.
-    func route(method: String, uri: String, headers: Headers) -> Route {
+    package func route(method: String, uri: String, headers: Headers) -> Route {
         let requestId = RequestId.make()
         let (path, query) = Self.split(uri)
         let scope = ServiceRouter.scope(headers: headers, query: query)
@@ -57,18 +57,18 @@ final class RequestDispatcher: Sendable {
         }
     }
 
-    func sink(for route: Route) -> (any RequestBodySink)? {
+    package func sink(for route: Route) -> (any RequestBodySink)? {
         if case .service(let service) = route.target { return service.bodySink(for: route.head) }
         return nil
     }
 
     /// An error the front answers, in the format of the service the request is for.
-    func errorResponse(_ error: AWSError, _ route: Route) -> ServiceResponse {
+    package func errorResponse(_ error: AWSError, _ route: Route) -> ServiceResponse {
         if case .service(let service) = route.target { return service.errorResponse(error, head: route.head) }
         return AWSJSONProtocol.errorResponse(error, requestId: route.head.context.requestId)
     }
 
-    func dispatch(_ route: Route, body: [UInt8], streamed: (any Sendable)?) async -> ServiceResponse {
+    package func dispatch(_ route: Route, body: [UInt8], streamed: (any Sendable)?) async -> ServiceResponse {
         inFlight.add(1, ordering: .relaxed)
         defer { inFlight.subtract(1, ordering: .releasing) }
         let requestId = route.head.context.requestId

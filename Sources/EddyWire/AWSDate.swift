@@ -58,12 +58,18 @@ public enum AWSDate {
         return checkedMillis(y, mo, d, h, mi, s)
     }
 
-    /// nil unless every field is within its range (a leap second, 60, is allowed as HTTP allows it).
+    /// nil unless every field is within its range (a leap second, 60, is allowed as HTTP allows it)
+    /// and the moment is one the formatters can write back (a leap second at the end of 9999
+    /// would be the year 10000).
     static func checkedMillis(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64? {
         guard (1...9999).contains(y), (1...12).contains(m), (1...31).contains(d), (0...23).contains(h), (0...59).contains(mi),
               (0...60).contains(s) else { return nil }
-        return millis(y, m, d, h, mi, s)
+        let result = millis(y, m, d, h, mi, s)
+        return result <= latestMillis ? result : nil
     }
+
+    /// 9999-12-31T23:59:59Z.
+    static let latestMillis: Int64 = 253_402_300_799_000
 
     static func millis(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int64 {
         Int64(days(fromCivil: y, m, d)) * 86_400_000 + Int64(h * 3600 + mi * 60 + s) * 1000

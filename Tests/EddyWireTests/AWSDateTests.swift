@@ -16,4 +16,12 @@ import Testing
         #expect(AWSDate.parse("0000-01-01T00:00:00Z") == nil)
         #expect(AWSDate.parse(String(repeating: "1", count: 10_000)) == nil)
     }
+
+    /// Found by the httpdate fuzz target: a leap second at the end of 9999 is the year 10000,
+    /// which no date format here can write back.
+    @Test func theLastLeapSecondIsOutOfRange() {
+        #expect(AWSDate.parse("9999-12-31T23:59:60Z") == nil)
+        #expect(AWSDate.parse("9999-12-31T23:59:59Z") == 253_402_300_799_000)
+        #expect(AWSDate.parse(AWSDate.httpDate(253_402_300_799_000)) == 253_402_300_799_000)
+    }
 }

@@ -151,18 +151,18 @@ struct ProcessingFailure: Error, Equatable {
 /// The Kinesis Producer Library's aggregated record: magic `F3 89 9A C2`, a protobuf
 /// AggregatedRecord, and the MD5 of that protobuf. The record is the client's: it is read
 /// iteratively with every length checked, and anything that does not hold together is reported.
-enum KPLAggregate {
-    static let magic: [UInt8] = [0xF3, 0x89, 0x9A, 0xC2]
+package enum KPLAggregate {
+    package static let magic: [UInt8] = [0xF3, 0x89, 0x9A, 0xC2]
     static let digestLength = 16
 
-    enum Parsed: Equatable {
+    package enum Parsed: Equatable {
         /// Not an aggregate (no magic): delivered as it is.
         case notAggregated
         case records([[UInt8]])
         case malformed(String)
     }
 
-    static func parse(_ data: [UInt8]) -> Parsed {
+    package static func parse(_ data: [UInt8]) -> Parsed {
         guard data.count >= magic.count + digestLength, data.starts(with: magic) else { return .notAggregated }
         let body = Array(data[magic.count..<(data.count - digestLength)])
         guard MD5Digest.of(body) == Array(data[(data.count - digestLength)...]) else {

@@ -1,9 +1,9 @@
 import EddyWire
 
 /// A single `Range: bytes=…` (S3 serves one range per request).
-enum ByteRange {
+package enum ByteRange {
     /// nil when the header is not a range S3 honours (then the whole object is sent).
-    static func parse(_ header: String, size: Int) throws(S3Error) -> Range<Int>? {
+    package static func parse(_ header: String, size: Int) throws(S3Error) -> Range<Int>? {
         guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
         let spec = header.dropFirst(6)
         let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,8 +1,8 @@
 import EddyWire
 
 /// If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since as S3 evaluates them.
-enum Preconditions {
-    static func check(_ headers: Headers, etag: String, modified: Int64) throws(S3Error) {
+package enum Preconditions {
+    package static func check(_ headers: Headers, etag: String, modified: Int64) throws(S3Error) {
         let modifiedSeconds = modified / 1000 * 1000
         func matches(_ list: String) -> Bool {
             list.split(separator: ",").contains { t in

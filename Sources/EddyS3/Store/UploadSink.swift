@@ -229,7 +229,7 @@ final class HashingWriter: @unchecked Sendable {
 /// Decodes the `aws-chunked` content encoding: `hex-size[;chunk-signature=…]\r\n`, the bytes,
 /// `\r\n`, …, a zero-size chunk, then trailer lines and an empty line. Signatures are not
 /// verified (any credentials are accepted).
-struct AWSChunkedDecoder {
+package struct AWSChunkedDecoder {
     enum State { case header, data(remaining: Int), dataEnd, trailers, done }
     /// Trailers carry a checksum and a signature: a handful is plenty; more is a flood.
     static let maxTrailers = 16
@@ -237,10 +237,12 @@ struct AWSChunkedDecoder {
     private var line: [UInt8] = []
     private(set) var trailers: [(String, String)] = []
     private var trailerLines = 0
-    private(set) var error: AWSError?
-    var complete: Bool { if case .done = state { return true }; return false }
+    package private(set) var error: AWSError?
+    package var complete: Bool { if case .done = state { return true }; return false }
 
-    mutating func feed(_ input: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Void) {
+    package init() {}
+
+    package mutating func feed(_ input: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Void) {
         var i = 0
         while i < input.count, error == nil {
             switch state {

@@ -2,12 +2,12 @@ import EddyWire
 
 /// An S3 request's addressing: bucket and key from the path (path style) or the Host header
 /// (virtual-hosted style, `bucket.localhost:4566`), and the decoded query parameters.
-struct S3Address: Sendable {
-    var bucket: String?
-    var key: String?
-    var query: [String: String]
+package struct S3Address: Sendable {
+    package var bucket: String?
+    package var key: String?
+    package var query: [String: String]
 
-    init(path: String, query rawQuery: String?, host: String?) {
+    package init(path: String, query rawQuery: String?, host: String?) {
         var query: [String: String] = [:]
         for pair in (rawQuery ?? "").split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -6,20 +6,25 @@ import CZlib
 public enum EventStream {
     public static let contentType = "application/vnd.amazon.eventstream"
 
+    /// Header names longer than 255 bytes and values longer than 65,535 cannot be framed and are
+    /// cut to fit; every header here is the server's own short constant, and payloads (events
+    /// of at most a few MiB of records) stay far below the 4 GiB a length can say.
     public static func message(headers: [(String, String)], payload: [UInt8]) -> [UInt8] {
         var encodedHeaders: [UInt8] = []
         for (name, value) in headers {
-            encodedHeaders.append(UInt8(name.utf8.count))
-            encodedHeaders += name.utf8
+            let nameBytes = name.utf8.prefix(Int(UInt8.max))
+            let valueBytes = value.utf8.prefix(Int(UInt16.max))
+            encodedHeaders.append(UInt8(clamping: nameBytes.count))
+            encodedHeaders += nameBytes
             encodedHeaders.append(7)  // string
-            appendBE(&encodedHeaders, UInt16(value.utf8.count))
-            encodedHeaders += value.utf8
+            appendBE(&encodedHeaders, UInt16(clamping: valueBytes.count))
+            encodedHeaders += valueBytes
         }
         var out: [UInt8] = []
         let total = 12 + encodedHeaders.count + payload.count + 4
         out.reserveCapacity(total)
-        appendBE(&out, UInt32(total))
-        appendBE(&out, UInt32(encodedHeaders.count))
+        appendBE(&out, UInt32(clamping: total))
+        appendBE(&out, UInt32(clamping: encodedHeaders.count))
         appendBE(&out, crc(out))
         out += encodedHeaders
         out += payload
@@ -42,7 +47,7 @@ public enum EventStream {
                                  (":message-type", "exception")], payload: w.bytes)
     }
 
-    static func crc(_ bytes: [UInt8]) -> UInt32 {
+    package static func crc(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
     }
 
