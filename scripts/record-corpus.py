@@ -562,7 +562,9 @@ def derive(corpus, requests):
         query = urllib.parse.urlsplit(uri).query
         auth = names.get("authorization", "")
         if auth or "X-Amz-Credential" in query:
-            corpus.add("sigv4", (auth + "\n" + query).encode())
+            # Lines: Authorization, query, X-Amz-Date, path, X-Amz-Content-SHA256; then the body.
+            lines = [auth, query, names.get("x-amz-date", ""), urllib.parse.urlsplit(uri).path, names.get("x-amz-content-sha256", "")]
+            corpus.add("sigv4", "\n".join(lines).encode() + b"\n" + body[:4096])
         for name in ("if-modified-since", "if-unmodified-since", "x-amz-copy-source-if-modified-since", "date", "expires"):
             if name in names:
                 corpus.add("httpdate", names[name].encode())

@@ -28,7 +28,7 @@ public final class CloudWatchService: AWSService {
         self.clock = clock
         recognition = ServiceRecognition(signingName: "monitoring", displayName: "Amazon CloudWatch",
                                          targetPrefixes: [CloudWatchAPI.targetPrefix], pathPrefixes: [Self.description.rpcPathPrefix],
-                                         takesQueryForms: true, takesCompressedBodies: true)
+                                         takesQueryForms: true, takesCompressedBodies: true, authErrors: .query)
         dispatcher = OperationDispatcher(Self.description, operations: CloudWatchAPI.operations,
                                          actions: Self.actions.map { OperationDispatcher<CloudWatchContext>.entry($0) })
     }

@@ -16,7 +16,7 @@ enum ParserTargets {
         FuzzTarget("xml", "an XML document: the REST-XML request parser", run: xml),
         FuzzTarget("awsquery", "an awsQuery form body: its pairs and the tree the typed decoder reads", run: awsQuery),
         FuzzTarget("eventstream", "headers and a payload: the event-stream encoder, its frames read back", run: eventStream),
-        FuzzTarget("sigv4", "an Authorization header, a query string: the credential scope that picks service, region, account", run: credentialScope),
+        FuzzTarget("sigv4", "Authorization, query, date, path, payload hash, body: the credential scope, SigV4 verification, and a request signed as AWS signs verifying", run: credentialScope),
         FuzzTarget("httpdate", "a date and a Range header: HTTP and ISO 8601 dates round trip, byte ranges", run: httpDate),
         FuzzTarget("s3head", "an S3 request head and body: addressing, query, preconditions, ranges, aws-chunked decoding", run: s3Head),
         FuzzTarget("pattern", "a model pattern and a value, or a pattern of its own: the pattern matcher", run: pattern),
@@ -93,16 +93,48 @@ enum ParserTargets {
         }
     }
 
+    static let fuzzCredentials: Credentials? = try? Credentials(parsing: "AKIDFUZZ:secret:111122223333", defaultAccount: "000000000000")
+    static let fuzzNow: Int64 = 1_796_000_000_000
+
+    /// Lines: Authorization, query, X-Amz-Date, path, X-Amz-Content-SHA256; then the body.
     static func credentialScope(_ input: [UInt8]) {
         let text = String(decoding: input, as: UTF8.self)
-        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        let authorization = String(lines[0])
-        let query = lines.count > 1 ? String(lines[1]) : nil
+        let lines = text.split(separator: "\n", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+        func line(_ i: Int) -> String? { i < lines.count && !lines[i].isEmpty ? lines[i] : nil }
+        let authorization = line(0) ?? ""
+        let query = line(1)
         if let scope = CredentialScope(authorization: authorization) {
             _ = scope.accountId(default: "000000000000")
         }
         _ = ServiceRouter.scope(headers: Headers([("Authorization", authorization)]), query: query)
         _ = ServiceRouter.scope(headers: Headers(), query: query ?? authorization)
+
+        guard let credentials = fuzzCredentials else { return }
+        var headers = Headers([("Host", "localhost:4566")])
+        if !authorization.isEmpty { headers.add("Authorization", authorization) }
+        if let date = line(2) { headers.add("X-Amz-Date", date) }
+        if let sha = line(4) { headers.add("X-Amz-Content-SHA256", sha) }
+        let body = Array((lines.count > 5 ? lines[5] : "").utf8)
+        for isS3 in [false, true] {
+            let request = SigV4.Request(method: "POST", path: line(3) ?? "/", query: query, headers: headers, isS3: isS3)
+            _ = SigV4.verify(request, credentials: credentials, nowMillis: fuzzNow, bodyHash: SHA256Digest.hex(body))
+            // Signed the way AWS says to sign it, the same request must verify.
+            let date = SigV4.basicDate(fuzzNow)
+            var signedHeaders = request.headers
+            signedHeaders.fields.removeAll { $0.name == "Authorization" || $0.name == "X-Amz-Date" }
+            signedHeaders.add("X-Amz-Date", date)
+            var signed = request
+            signed.headers = signedHeaders
+            let names = Array(Set(signedHeaders.fields.map { $0.name.lowercased() })).sorted()
+            let payload = line(4) ?? SHA256Digest.hex(body)
+            let canonical = SigV4.canonicalRequest(signed, signedHeaders: names, payloadHash: payload)
+            guard let scope = SigV4.Scope(Substring("AKIDFUZZ/\(date.prefix(8))/us-east-1/kinesis/aws4_request")) else { return }
+            let toSign = [SigV4.algorithm, date, scope.path, SHA256Digest.hex(Array(canonical.utf8))].joined(separator: "\n")
+            let signature = Hex.lower(HMACDigest.sha256(key: SigV4.signingKey(secret: "secret", scope: scope), Array(toSign.utf8)))
+            signed.headers.add("Authorization", "\(SigV4.algorithm) Credential=AKIDFUZZ/\(scope.path), SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)")
+            let verdict = SigV4.verify(signed, credentials: credentials, nowMillis: fuzzNow, bodyHash: SHA256Digest.hex(body))
+            if case .failed(.signatureMismatch) = verdict { check(false, "a correctly signed request did not verify: \(canonical)") }
+        }
     }
 
     static func httpDate(_ input: [UInt8]) {

@@ -34,13 +34,18 @@ struct HTTPRequestStateMachine {
     enum HeadAction {
         /// Read the body; `sendContinue` answers an `Expect: 100-continue` first.
         case readBody(sendContinue: Bool)
-        /// Do not invite the body: it will be refused (413) once it has been read and dropped.
+        /// Do not invite the body: it will be refused (413, a bad signature) once it has been read and dropped.
         case refuseBody
     }
 
     /// `sink` is the service's streaming sink for this request, when it takes one.
     mutating func receivedHead(_ request: Request, sink: (any RequestBodySink)?) -> HeadAction {
         let expectsContinue = request.head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        if let refusal = request.route.refusal {
+            // Refused from its head (a bad signature): the body is not invited, nor kept.
+            state = .discarding(request, refusal, dropped: 0)
+            return .refuseBody
+        }
         if let sink {
             state = .streaming(request, sink, failure: nil)
             return .readBody(sendContinue: expectsContinue)

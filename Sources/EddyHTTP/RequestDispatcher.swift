@@ -29,6 +29,8 @@ package final class RequestDispatcher: Sendable {
 
         package var target: Target
         package var head: RequestHead
+        /// Refused before its body is read (a signature that does not verify).
+        package var refusal: AWSError?
     }
 
     /// The head is read once here: its path and query split, its credential scope and target
@@ -53,12 +55,39 @@ package final class RequestDispatcher: Sendable {
             return Route(target: .unserved(name), head: probe)
         case .service(let service):
             probe.context.service = service.recognition.signingName
-            return Route(target: .service(service), head: probe)
+            var route = Route(target: .service(service), head: probe)
+            if case .verify(let credentials) = router.configuration.authentication {
+                authenticate(&route, service, credentials, bodyHash: nil)
+            }
+            return route
+        }
+    }
+
+    /// With `--auth verify`: a request signed with a known key acts in that key's account; one
+    /// that is not is refused with the service's own error. Checked from the head alone when
+    /// the payload's hash is declared (S3 always declares it, so an upload is refused before
+    /// its body is read and its chunks are checked against the head's signature), and again
+    /// with the body's hash once a buffered body has arrived.
+    func authenticate(_ route: inout Route, _ service: any AWSService, _ credentials: Credentials, bodyHash: String?) {
+        let head = route.head
+        let request = SigV4.Request(method: head.method, path: head.path, query: head.query, headers: head.headers,
+                                    isS3: service.recognition.signingName == "s3")
+        switch SigV4.verify(request, credentials: credentials, nowMillis: WallClock.nowMillis(), bodyHash: bodyHash) {
+        case .verified(let who):
+            route.head.context.accountId = who.accountId
+            route.head.context.region = who.region
+            route.head.context.signing = who.signing
+        case .needsBody where request.isS3:
+            route.refusal = AWSError(code: "InvalidRequest", message: "Missing required header for this request: x-amz-content-sha256")
+        case .needsBody:
+            break
+        case .failed(let failure):
+            route.refusal = failure.awsError(service.recognition.authErrors)
         }
     }
 
     package func sink(for route: Route) -> (any RequestBodySink)? {
-        if case .service(let service) = route.target { return service.bodySink(for: route.head) }
+        if route.refusal == nil, case .service(let service) = route.target { return service.bodySink(for: route.head) }
         return nil
     }
 
@@ -74,11 +103,24 @@ package final class RequestDispatcher: Sendable {
         let requestId = route.head.context.requestId
         switch route.target {
         case .admin:
+            if case .verify = router.configuration.authentication, route.head.path == "/_eddy/reset" {
+                return AWSJSONProtocol.errorResponse(AWSError(code: "AccessDenied", message: "Reset is off while signatures are verified (--auth verify).",
+                                                              status: 403), requestId: requestId)
+            }
             return await admin.handle(method: route.head.method, path: route.head.path, requestId: requestId)
                 ?? ServiceRouter.notServed("this Eddy endpoint", requestId: requestId)
         case .unserved(let name):
             return ServiceRouter.notServed(name, requestId: requestId)
         case .service(let service):
+            var route = route
+            if route.refusal == nil, streamed == nil, case .verify(let credentials) = router.configuration.authentication {
+                authenticate(&route, service, credentials, bodyHash: SHA256Digest.hex(body))
+            }
+            if case .verify = router.configuration.authentication, streamed != nil, route.head.context.signing == nil {
+                // A streamed body is only taken once the head's signature was verified.
+                return service.errorResponse(AuthFailure.missing.awsError(service.recognition.authErrors), head: route.head)
+            }
+            if let refusal = route.refusal { return service.errorResponse(refusal, head: route.head) }
             var body = body
             if service.recognition.takesCompressedBodies, streamed == nil {
                 do {

@@ -8,10 +8,14 @@ public struct ServiceRouter: Sendable {
     public struct Configuration: Sendable {
         public var defaultRegion: String
         public var defaultAccountId: String
+        /// Any credentials (the default), or signatures verified against known keys.
+        public var authentication: Authentication
 
-        public init(defaultRegion: String = "us-east-1", defaultAccountId: String = "000000000000") {
+        public init(defaultRegion: String = "us-east-1", defaultAccountId: String = "000000000000",
+                    authentication: Authentication = .any) {
             self.defaultRegion = defaultRegion
             self.defaultAccountId = defaultAccountId
+            self.authentication = authentication
         }
     }
 

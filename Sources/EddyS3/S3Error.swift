@@ -62,7 +62,7 @@ public struct S3Error: Error, Sendable, Equatable {
 extension S3Error {
     /// Errors raised by the front or the body sink arrive as `AWSError`s.
     init(_ error: AWSError) {
-        self.init(error.code, error.message ?? error.code, status: error.status)
+        self.init(error.code, error.message ?? error.code, status: error.status, error.details.map { ($0.name, $0.value) })
     }
 
     var awsError: AWSError { AWSError(code: code, message: message, status: status) }

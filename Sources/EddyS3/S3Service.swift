@@ -5,7 +5,7 @@ import Logging
 /// The S3 stand-in on the shared port: REST-XML, path-style and virtual-hosted addressing.
 /// Object bodies stream to disk through `UploadSink` and back out with sendfile.
 public final class S3Service: AWSService {
-    public let recognition = ServiceRecognition(signingName: "s3", displayName: "Amazon S3", isFallback: true)
+    public let recognition = ServiceRecognition(signingName: "s3", displayName: "Amazon S3", isFallback: true, authErrors: .s3)
     public let store: ObjectStore
     let syncWrites: Bool
     let clock: @Sendable () -> Int64
@@ -36,7 +36,8 @@ public final class S3Service: AWSService {
         let address = S3Address(path: head.path, query: head.query, host: head.headers["Host"])
         guard address.bucket != nil, address.key != nil, head.headers["x-amz-copy-source"] == nil,
               address.query["tagging"] == nil, address.query["acl"] == nil else { return nil }
-        return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites)
+        return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites,
+                               signing: head.context.signing)
     }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {

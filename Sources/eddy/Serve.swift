@@ -92,6 +92,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Request bodies buffered at once by all connections together, in MiB; past it requests get 503. [EDDY_MAX_BUFFERED_MB]")
     var maxBufferedMb: Int = Environment.int("EDDY_MAX_BUFFERED_MB") ?? 256
 
+    @Option(help: "Signatures: 'any' takes any credentials (the default); 'verify' checks SigV4 against --credentials. [EDDY_AUTH]")
+    var auth: AuthMode = Environment.string("EDDY_AUTH").flatMap(AuthMode.init(rawValue:)) ?? .any
+
+    @Option(help: "Access keys for --auth verify: AKID:SECRET[:ACCOUNT],… [EDDY_CREDENTIALS]")
+    var credentials: String? = Environment.string("EDDY_CREDENTIALS")
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error. [EDDY_LOG_LEVEL]")
     var logLevel: String = Environment.string("EDDY_LOG_LEVEL") ?? "info"
 
@@ -103,6 +109,18 @@ struct Serve: AsyncParsableCommand {
         let limits = ConnectionLimits(idleTimeout: .seconds(Int64(idleTimeout)), headTimeout: .seconds(Int64(headTimeout)),
                                       maxConnections: maxConnections, maxBodyBytes: maxBodyMb << 20,
                                       maxBufferedBodyBytes: max(maxBufferedMb, maxBodyMb) << 20)
+        let authentication: Authentication
+        switch auth {
+        case .any:
+            authentication = .any
+        case .verify:
+            guard let credentials, !credentials.isEmpty else { throw ValidationErrorText("--auth verify needs --credentials AKID:SECRET[:ACCOUNT],…") }
+            do {
+                authentication = .verify(try Credentials(parsing: credentials, defaultAccount: accountId))
+            } catch {
+                throw ValidationErrorText("--credentials: \(error)")
+            }
+        }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = ConsoleLogHandler(label: label)
@@ -136,7 +154,8 @@ struct Serve: AsyncParsableCommand {
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose]
 
-        let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId), services: services)
+        let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId, authentication: authentication),
+                                   services: services)
         var tls: TLSFiles?
         if let tlsCert, let tlsKey {
             tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey)
@@ -154,6 +173,11 @@ struct Serve: AsyncParsableCommand {
         let summary = store.summary
         logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s)")
         if throughputLimits { logger.info("per-shard throughput limits enforced") }
+        if case .verify(let keys) = authentication {
+            logger.info("signatures verified (SigV4) for \(keys.count) access key\(keys.count == 1 ? "" : "s"); /_eddy/reset is off")
+        } else if !Self.isLoopback(host) {
+            logger.warning("listening on \(host) with any credentials accepted: anyone who can reach it can read and change everything; use --auth verify --credentials … on a shared network")
+        }
         if faults.isActive {
             logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
         }
@@ -181,6 +205,16 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension FsyncPolicy: ExpressibleByArgument {}
+
+enum AuthMode: String, ExpressibleByArgument, Sendable {
+    case any, verify
+}
+
+extension Serve {
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
 
 extension String {
     var trimmingWhitespace: String {

@@ -1,4 +1,3 @@
-import CCrypto
 import EddyWire
 
 /// A shard iterator: where a consumer reads next in which shard, when the iterator was made,
@@ -81,14 +80,8 @@ public struct ShardIterator: Sendable, Equatable {
     }
 
     static func mac(_ data: [UInt8], key: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        _ = HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &out, &length)
-        return Array(out[0..<macLength])
+        Array(HMACDigest.sha256(key: key, data).prefix(macLength))
     }
 
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool { HMACDigest.constantTimeEqual(a, b) }
 }

@@ -26,7 +26,7 @@ enum ObjectHeaders {
         return kept
     }
 
-    static func etag(_ md5: [UInt8]) -> String { "\"" + Hex.encode(md5) + "\"" }
+    static func etag(_ md5: [UInt8]) -> String { "\"" + Hex.lower(md5) + "\"" }
 }
 
 /// Object keys S3 accepts.

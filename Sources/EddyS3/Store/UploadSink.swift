@@ -1,3 +1,4 @@
+import CCrypto
 import Dispatch
 import EddyWire
 #if canImport(Glibc)
@@ -24,6 +25,9 @@ final class UploadSink: RequestBodySink {
     private let expected: [ChecksumAlgorithm: String]
     private let expectedMD5: String?
     private var decoder: AWSChunkedDecoder?
+    /// With verified signatures, the body's SHA-256 as the signed header declares it.
+    private let declaredSHA256: String?
+    private let askedForSHA256: Bool
     private var finished = false
     /// Bytes accepted so far (checked against the size limit on the event loop).
     private var size = 0
@@ -31,7 +35,9 @@ final class UploadSink: RequestBodySink {
     /// runs at about the speed of loopback, so doing both on the event loop halves throughput.
     private let worker: HashingWriter
 
-    init(path: String, headers: Headers, maxSize: Int, sync: Bool) throws(AWSError) {
+    /// `signing` is the verified signature of the head (`--auth verify`): a signed aws-chunked
+    /// body is checked chunk by chunk against it, a plain one against its declared SHA-256.
+    init(path: String, headers: Headers, maxSize: Int, sync: Bool, signing: SigningContext? = nil) throws(AWSError) {
         self.path = path
         self.maxSize = maxSize
         self.sync = sync
@@ -44,11 +50,14 @@ final class UploadSink: RequestBodySink {
         var algorithms = Set(expected.keys)
         if let sdk = headers["x-amz-sdk-checksum-algorithm"].flatMap({ ChecksumAlgorithm(rawValue: $0.uppercased()) }) { algorithms.insert(sdk) }
         if let trailer = headers["x-amz-trailer"].flatMap(ChecksumAlgorithm.init(header:)) { algorithms.insert(trailer) }
+        let sha = headers["x-amz-content-sha256"] ?? ""
+        askedForSHA256 = algorithms.contains(.sha256)
+        declaredSHA256 = signing != nil && Hex.isHex(sha, count: 64) ? sha.lowercased() : nil
+        if declaredSHA256 != nil { algorithms.insert(.sha256) }
         let length = Int(headers["x-amz-decoded-content-length"] ?? headers["Content-Length"] ?? "") ?? Int.max
         worker = HashingWriter(fd: fd, algorithms: Array(algorithms), inline: length <= 1 << 20)
-        let sha = headers["x-amz-content-sha256"] ?? ""
         if (headers["Content-Encoding"] ?? "").contains("aws-chunked") || sha.hasPrefix("STREAMING-") {
-            decoder = AWSChunkedDecoder()
+            decoder = AWSChunkedDecoder(signing: sha.hasPrefix("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") ? signing : nil)
         }
     }
 
@@ -108,7 +117,17 @@ final class UploadSink: RequestBodySink {
             }
         }
         var computed: [ChecksumAlgorithm: String] = [:]
-        for (algorithm, digest) in hashes { computed[algorithm] = Base64.encode(digest) }
+        for (algorithm, digest) in hashes {
+            if algorithm == .sha256, let declaredSHA256 {
+                let actual = Hex.lower(digest)
+                guard actual == declaredSHA256 else {
+                    unlink(path)
+                    throw AuthFailure.contentHashMismatch(declared: declaredSHA256, computed: actual).awsError(.s3)
+                }
+                if !askedForSHA256 { continue }
+            }
+            computed[algorithm] = Base64.encode(digest)
+        }
         var sent = expected
         for (name, value) in decoder?.trailers ?? [] {
             if let a = ChecksumAlgorithm(header: name) { sent[a] = value }
@@ -227,8 +246,10 @@ final class HashingWriter: @unchecked Sendable {
 }
 
 /// Decodes the `aws-chunked` content encoding: `hex-size[;chunk-signature=…]\r\n`, the bytes,
-/// `\r\n`, …, a zero-size chunk, then trailer lines and an empty line. Signatures are not
-/// verified (any credentials are accepted).
+/// `\r\n`, …, a zero-size chunk, then trailer lines and an empty line. With a `SigningContext`
+/// (`--auth verify`, a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD…` body) each chunk's signature is
+/// checked as the chunk ends, each one chained to the one before, and so is the trailer's;
+/// otherwise signatures are read past.
 package struct AWSChunkedDecoder {
     enum State { case header, data(remaining: Int), dataEnd, trailers, done }
     /// Trailers carry a checksum and a signature: a handful is plenty; more is a flood.
@@ -240,7 +261,19 @@ package struct AWSChunkedDecoder {
     package private(set) var error: AWSError?
     package var complete: Bool { if case .done = state { return true }; return false }
 
-    package init() {}
+    /// The chain of signatures being checked, when the body is signed.
+    private struct Chain {
+        let signing: SigningContext
+        var previous: String
+        var chunkSignature: String?
+        var trailerSignature: String?
+        var chunkHasher: DigestChecksum
+    }
+    private var chain: Chain?
+
+    package init(signing: SigningContext? = nil) {
+        chain = signing.map { Chain(signing: $0, previous: $0.seedSignature, chunkHasher: DigestChecksum(EVP_sha256())) }
+    }
 
     package mutating func feed(_ input: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Void) {
         var i = 0
@@ -260,13 +293,35 @@ package struct AWSChunkedDecoder {
                 handleLine(text)
             case .data(let remaining):
                 let n = min(remaining, input.count - i)
-                emit(UnsafeRawBufferPointer(rebasing: input[i..<(i + n)]))
+                let piece = UnsafeRawBufferPointer(rebasing: input[i..<(i + n)])
+                chain?.chunkHasher.update(piece)
+                emit(piece)
                 i += n
-                state = remaining - n == 0 ? .dataEnd : .data(remaining: remaining - n)
+                if remaining - n == 0 {
+                    state = .dataEnd
+                    endChunk()
+                } else {
+                    state = .data(remaining: remaining - n)
+                }
             case .done:
                 i = input.count  // anything after the final empty line is ignored
             }
         }
+    }
+
+    /// A chunk's data is complete: its signature must be the one the chain expects.
+    private mutating func endChunk() {
+        guard var c = chain else { return }
+        let hash = Hex.lower(c.chunkHasher.finish())
+        c.chunkHasher = DigestChecksum(EVP_sha256())
+        let expected = c.signing.chunkSignature(previous: c.previous, chunkHash: hash)
+        guard let sent = c.chunkSignature, HMACDigest.constantTimeEqual(Array(expected.utf8), Array(sent.lowercased().utf8)) else {
+            error = AuthFailure.chunkSignatureMismatch.awsError(.s3)
+            return
+        }
+        c.previous = expected
+        c.chunkSignature = nil
+        chain = c
     }
 
     private mutating func handleLine(_ text: String) {
@@ -275,19 +330,45 @@ package struct AWSChunkedDecoder {
             guard text.isEmpty else { error = bad("chunk data longer than its size"); return }
             state = .header
         case .header:
-            let sizeText = text.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
-            guard let size = Int(sizeText.trimmingSpaces, radix: 16), size >= 0 else { error = bad("bad chunk size '\(text)'"); return }
-            state = size == 0 ? .trailers : .data(remaining: size)
+            let parts = text.split(separator: ";", maxSplits: 1)
+            let sizeText = parts.first.map(String.init) ?? ""
+            guard sizeText.utf8.count <= 16, let size = Int(sizeText.trimmingSpaces, radix: 16), size >= 0 else {
+                error = bad("bad chunk size '\(text.prefix(40))'"); return
+            }
+            if chain != nil {
+                let extensionText = parts.count > 1 ? parts[1] : ""
+                chain?.chunkSignature = extensionText.hasPrefix("chunk-signature=") ? String(extensionText.dropFirst(16)) : nil
+            }
+            if size == 0 {
+                state = .trailers
+                endChunk()  // the final, empty chunk is signed too
+            } else {
+                state = .data(remaining: size)
+            }
         case .trailers:
-            if text.isEmpty { state = .done; return }
+            if text.isEmpty {
+                state = .done
+                endTrailers()
+                return
+            }
             trailerLines += 1
             guard trailerLines <= Self.maxTrailers else { error = bad("more than \(Self.maxTrailers) trailers"); return }
-            guard let colon = text.firstIndex(of: ":") else { error = bad("bad trailer '\(text)'"); return }
+            guard let colon = text.firstIndex(of: ":") else { error = bad("bad trailer '\(text.prefix(40))'"); return }
             let name = String(text[..<colon]).trimmingSpaces.lowercased()
             let value = String(text[text.index(after: colon)...]).trimmingSpaces
-            if name != "x-amz-trailer-signature" { trailers.append((name, value)) }
+            if name == "x-amz-trailer-signature" { chain?.trailerSignature = value } else { trailers.append((name, value)) }
         default:
             break
+        }
+    }
+
+    /// With trailers, a signed body ends with their signature.
+    private mutating func endTrailers() {
+        guard let c = chain, !trailers.isEmpty else { return }
+        let expected = c.signing.trailerSignature(previous: c.previous, trailers: trailers)
+        guard let sent = c.trailerSignature, HMACDigest.constantTimeEqual(Array(expected.utf8), Array(sent.lowercased().utf8)) else {
+            error = AuthFailure.chunkSignatureMismatch.awsError(.s3)
+            return
         }
     }
 

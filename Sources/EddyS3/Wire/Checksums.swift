@@ -119,13 +119,3 @@ final class DigestChecksum: RunningChecksum {
 func bigEndian<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
     withUnsafeBytes(of: v.bigEndian) { Array($0) }
 }
-
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -7,12 +7,21 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The JSON member holding the message: AWS's request deserializer writes `Message`,
     /// the services themselves `message`.
     public var messageKey: String
+    /// Further members of the error, for protocols that carry them (S3's `<StringToSign>` …).
+    public var details: [(name: String, value: String)]
 
-    public init(code: String, message: String?, status: Int = 400, messageKey: String = "message") {
+    public init(code: String, message: String?, status: Int = 400, messageKey: String = "message",
+                details: [(name: String, value: String)] = []) {
         self.code = code
         self.message = message
         self.status = status
         self.messageKey = messageKey
+        self.details = details
+    }
+
+    public static func == (a: AWSError, b: AWSError) -> Bool {
+        a.code == b.code && a.message == b.message && a.status == b.status && a.messageKey == b.messageKey
+            && a.details.elementsEqual(b.details) { $0.name == $1.name && $0.value == $1.value }
     }
 
     public var description: String { "\(code): \(message ?? "")" }

@@ -4,12 +4,15 @@ public struct RequestContext: Sendable {
     public var region: String
     public var accountId: String
     public var requestId: String
+    /// The verified signature, with `--auth verify` (a signed upload's chunks are checked against it).
+    public var signing: SigningContext?
 
-    public init(service: String, region: String, accountId: String, requestId: String) {
+    public init(service: String, region: String, accountId: String, requestId: String, signing: SigningContext? = nil) {
         self.service = service
         self.region = region
         self.accountId = accountId
         self.requestId = requestId
+        self.signing = signing
     }
 }
 
@@ -174,9 +177,12 @@ public struct ServiceRecognition: Sendable {
     /// Its request bodies may be gzip-compressed (`Content-Encoding`), and the front inflates them.
     /// S3's `Content-Encoding` is object metadata instead, so it never says so.
     public var takesCompressedBodies: Bool
+    /// How it answers a request whose signature is refused (`--auth verify`).
+    public var authErrors: AuthErrorStyle
 
     public init(signingName: String, displayName: String, targetPrefixes: [String] = [], pathPrefixes: [String] = [],
-                takesQueryForms: Bool = false, isFallback: Bool = false, takesCompressedBodies: Bool = false) {
+                takesQueryForms: Bool = false, isFallback: Bool = false, takesCompressedBodies: Bool = false,
+                authErrors: AuthErrorStyle = .json) {
         self.signingName = signingName
         self.displayName = displayName
         self.targetPrefixes = targetPrefixes
@@ -184,6 +190,7 @@ public struct ServiceRecognition: Sendable {
         self.takesQueryForms = takesQueryForms
         self.isFallback = isFallback
         self.takesCompressedBodies = takesCompressedBodies
+        self.authErrors = authErrors
     }
 }
 

@@ -43,7 +43,7 @@ enum CompleteMultipartUpload {
             let md5s = chosen.flatMap { part -> [UInt8] in hexBytes(part.etag) }
             let digest = DigestChecksum.md5()
             digest.update(md5s)
-            let etag = "\"" + Hex.encode(digest.finish()) + "-\(chosen.count)\""
+            let etag = "\"" + Hex.lower(digest.finish()) + "-\(chosen.count)\""
             var checksum: String?
             if let a = upload.checksumAlgorithm {
                 if upload.checksumType == "FULL_OBJECT" {
