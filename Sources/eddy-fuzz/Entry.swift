@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 // Built by scripts/fuzz.sh with -sanitize=fuzzer and FUZZING defined, this is a libFuzzer
-// binary: the target is named by EDDY_FUZZ_TARGET and libFuzzer supplies main. Built normally,
+// binary: the target is named by EDDY_FUZZ_TARGET and libFuzzer runs the loop. Built normally,
 // it replays files through a target (a crash the fuzzer saved, a corpus) without sanitizers.
 
 /// The target this process fuzzes, read once.
@@ -18,20 +18,31 @@ func complain(_ text: String) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
-    guard selected != nil else {
-        let names = FuzzTargets.all.map(\.name).joined(separator: " ")
-        complain("set EDDY_FUZZ_TARGET to one of: \(names)")
-        exit(2)
-    }
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard let data else { selected?.run([]); return 0 }
+    selected?.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    selected?.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+/// libFuzzer's own entry: runs the fuzzing loop with its command-line options.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+// SwiftPM names an executable's entry point itself, so the program keeps its Swift main and
+// hands libFuzzer the arguments, rather than linking libFuzzer's main.
+@main
+struct Fuzz {
+    static func main() {
+        guard selected != nil else {
+            complain("set EDDY_FUZZ_TARGET to one of: \(FuzzTargets.all.map(\.name).joined(separator: " "))")
+            exit(2)
+        }
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, testOneInput))
+    }
 }
 #else
 @main
