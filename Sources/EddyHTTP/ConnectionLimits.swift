@@ -16,6 +16,9 @@ public struct ConnectionLimits: Sendable {
     public var maxBufferedBodyBytes: Int
     /// HTTP/2 streams open at once on one connection.
     public var maxConcurrentStreams: Int
+    /// Bytes of each body held without counting against `maxBufferedBodyBytes` (see
+    /// `HTTPRequestStateMachine.unchargedBodyBytes`).
+    public static let unchargedBodyBytes = 64 << 10
 
     public init(idleTimeout: TimeAmount = .seconds(60), headTimeout: TimeAmount = .seconds(10), maxConnections: Int = 1024,
                 maxBodyBytes: Int = 16 << 20, maxBufferedBodyBytes: Int = 256 << 20, maxConcurrentStreams: Int = 100) {

@@ -21,13 +21,20 @@ struct HTTPRequestStateMachine {
     }
 
     let maxBodyBytes: Int
+    /// The first bytes of each body do not count against the shared allowance, so that clients
+    /// holding it all with large unfinished bodies never starve the ordinary small requests of
+    /// others (this much per connection is bounded by the connection limit).
+    let unchargedBodyBytes: Int
     private(set) var state = State.idle
     /// Answers not yet written (dispatched requests and streams being produced).
     private(set) var inFlight = 0
     /// Bytes of the body being buffered, taken from the allowance all connections share.
     private(set) var reserved = 0
 
-    init(maxBodyBytes: Int) { self.maxBodyBytes = maxBodyBytes }
+    init(maxBodyBytes: Int, unchargedBodyBytes: Int = ConnectionLimits.unchargedBodyBytes) {
+        self.maxBodyBytes = maxBodyBytes
+        self.unchargedBodyBytes = unchargedBodyBytes
+    }
 
     // MARK: Events and their actions
 
@@ -74,15 +81,17 @@ struct HTTPRequestStateMachine {
         case .idle:
             return .none
         case .buffering(let request, var body):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
+            let had = body?.readableBytes ?? 0
+            if had + chunk.readableBytes > maxBodyBytes {
                 state = .discarding(request, tooLarge, dropped: 0)
                 return releaseAll()
             }
-            guard take(chunk.readableBytes) else {
+            let charged = max(0, had + chunk.readableBytes - unchargedBodyBytes) - max(0, had - unchargedBodyBytes)
+            guard charged == 0 || take(charged) else {
                 state = .discarding(request, busy, dropped: 0)
                 return releaseAll()
             }
-            reserved += chunk.readableBytes
+            reserved += charged
             state = .idle  // drop the reference while appending, so the buffer is not copied
             if body == nil { body = chunk } else { body?.writeBuffer(&chunk) }
             state = .buffering(request, body)

@@ -25,7 +25,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
 
 @Suite struct HTTPRequestStateMachineTests {
     @Test func buffersTheBodyAndDispatchesAtTheEnd() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         guard case .readBody(sendContinue: false) = m.receivedHead(request(), sink: nil) else { Issue.record("head"); return }
         var a = chunk(4), b = chunk(3)
         guard case .none = m.receivedBody(&a), case .none = m.receivedBody(&b) else { Issue.record("body"); return }
@@ -37,7 +37,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func answersContinueOnlyWhenTheBodyIsWanted() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         guard case .readBody(sendContinue: true) = m.receivedHead(request([("Expect", "100-continue")]), sink: nil) else {
             Issue.record("continue"); return
         }
@@ -53,7 +53,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func aBodyThatGrowsTooLargeIsDroppedThenTheConnectionClosed() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         _ = m.receivedHead(request(), sink: nil)
         var first = chunk(8), second = chunk(8)
         _ = m.receivedBody(&first)
@@ -65,7 +65,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func streamsIntoTheServiceSink() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         let sink = RecordingSink()
         // A sink takes bodies of any size; the front's limit does not apply.
         _ = m.receivedHead(request([("Content-Length", "100")]), sink: sink)
@@ -76,7 +76,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func aSinkFailureIsAnsweredAtTheEndAndTheRestIsNotWritten() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         _ = m.receivedHead(request(), sink: RecordingSink())
         m.sinkFailed(AWSError(code: "BadDigest", message: "x"))
         var c = chunk(5)
@@ -86,7 +86,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func aLostConnectionAbortsTheSinkOfTheRequestStillArriving() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 10)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 10, unchargedBodyBytes: 0)
         let sink = RecordingSink()
         _ = m.receivedHead(request(), sink: sink)
         #expect(m.channelInactive().sink === sink)
@@ -94,7 +94,7 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
     }
 
     @Test func bodiesBeyondTheSharedAllowanceAreRefusedAndGiveBackWhatTheyTook() {
-        var m = HTTPRequestStateMachine(maxBodyBytes: 100)
+        var m = HTTPRequestStateMachine(maxBodyBytes: 100, unchargedBodyBytes: 0)
         var left = 6
         let take: (Int) -> Bool = { n in
             guard n <= left else { return false }
@@ -108,5 +108,26 @@ private func chunk(_ n: Int) -> ByteBuffer { ByteBuffer(repeating: 0x61, count: 
         guard case .answer(_, let error, close: true) = m.receivedEnd() else { Issue.record("not refused"); return }
         #expect(error.status == 503)
         #expect(m.reserved == 0)
+    }
+
+    /// Found flooding the server: 64 clients holding all of the allowance with unfinished bodies
+    /// made every other client's small request a 503. The first bytes of a body are free.
+    @Test func smallBodiesNeverWaitOnTheSharedAllowance() {
+        var m = HTTPRequestStateMachine(maxBodyBytes: 100, unchargedBodyBytes: 8)
+        var asked: [Int] = []
+        let exhausted: (Int) -> Bool = { n in asked.append(n); return false }
+        _ = m.receivedHead(request(), sink: nil)
+        var small = chunk(8)
+        guard case .none = m.receivedBody(&small, take: exhausted) else { Issue.record("small refused"); return }
+        guard case .dispatch(_, let body, let reserved) = m.receivedEnd() else { Issue.record("not dispatched"); return }
+        #expect(body.count == 8 && reserved == 0 && asked.isEmpty)
+        // Past the free part, only what is beyond it is asked for.
+        _ = m.receivedHead(request(), sink: nil)
+        var first = chunk(6), second = chunk(6)
+        _ = m.receivedBody(&first, take: exhausted)
+        _ = m.receivedBody(&second, take: exhausted)
+        #expect(asked == [4])
+        guard case .answer(_, let error, close: true) = m.receivedEnd() else { Issue.record("not refused"); return }
+        #expect(error.status == 503)
     }
 }
