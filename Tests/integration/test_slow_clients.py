@@ -109,3 +109,91 @@ def test_a_connection_past_the_limit_is_closed_and_the_server_recovers(data_dir)
         assert "connection limit" in server.logs()
     finally:
         server.stop()
+
+
+def h2c(port):
+    """An HTTP/2 (prior knowledge) client connection with its flow-control windows wide open."""
+    import h2.config
+    import h2.connection
+    import h2.settings
+    s = socket.create_connection(("127.0.0.1", port))
+    conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 2 ** 31 - 1})
+    conn.increment_flow_control_window(2 ** 31 - 1 - 65535)
+    s.sendall(conn.data_to_send())
+    return s, conn
+
+
+def test_an_http2_connection_that_sends_only_its_preface_is_closed(strict):
+    s, _ = h2c(strict.port)
+    assert closed_by_server(s, 8)
+    s.close()
+    assert strict.client().list_streams()["StreamNames"] == []
+
+
+def test_unfinished_http2_bodies_and_unread_http2_gets_hold_bounded_memory(data_dir):
+    import h2.exceptions
+    server = EddyServer(data_dir).start()
+    try:
+        s3 = server.client("s3")
+        s3.create_bucket(Bucket="big")
+        s3.put_object(Bucket="big", Key="object", Body=b"\x01" * (32 << 20))
+        kinesis = server.client()
+        kinesis.create_stream(StreamName="served", ShardCount=1)
+        wait_active(kinesis, "served")
+        before = resident_mib(server.proc.pid)
+
+        # 40 streams of 16 MiB PutRecords bodies, each sent up to 8 MiB and left unfinished:
+        # what the server holds is bounded by its per-connection window, not by what was announced.
+        s, conn = h2c(server.port)
+        s.settimeout(0.2)
+        streams = []
+        for _ in range(40):
+            sid = conn.get_next_available_stream_id()
+            conn.send_headers(sid, [(":method", "POST"), (":path", "/"), (":scheme", "http"), (":authority", "x"),
+                                    ("x-amz-target", "Kinesis_20131202.PutRecords"),
+                                    ("content-type", "application/x-amz-json-1.1"), ("content-length", str(16 << 20))])
+            streams.append(sid)
+        s.sendall(conn.data_to_send())
+        piece, sent, deadline = b"x" * 16384, 0, time.monotonic() + 15
+        while time.monotonic() < deadline and sent < 40 * (8 << 20):
+            progressed = False
+            for sid in streams:
+                try:
+                    if conn.local_flow_control_window(sid) >= len(piece):
+                        conn.send_data(sid, piece)
+                        sent += len(piece)
+                        progressed = True
+                except (h2.exceptions.StreamClosedError, h2.exceptions.ProtocolError):
+                    pass
+            s.sendall(conn.data_to_send())
+            try:
+                data = s.recv(65536)
+                if not data:
+                    break
+                conn.receive_data(data)
+                s.sendall(conn.data_to_send())
+            except socket.timeout:
+                if not progressed:
+                    break
+
+        # Four GETs of the 32 MiB object on another connection that never reads: the file is
+        # sent as the client takes it, not read into memory.
+        g, gets = h2c(server.port)
+        for _ in range(4):
+            gets.send_headers(gets.get_next_available_stream_id(),
+                              [(":method", "GET"), (":path", "/big/object"), (":scheme", "http"), (":authority", "x")],
+                              end_stream=True)
+        g.sendall(gets.data_to_send())
+        time.sleep(2)
+
+        kinesis.put_record(StreamName="served", PartitionKey="k", Data=b"still served")
+        grown = resident_mib(server.proc.pid) - before
+        assert grown < 150, f"RSS grew {grown:.1f} MiB"
+        s.close()
+        g.close()
+        assert server.proc.poll() is None
+        assert s3.head_object(Bucket="big", Key="object")["ContentLength"] == 32 << 20
+    finally:
+        server.stop()
