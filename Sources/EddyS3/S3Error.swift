@@ -44,9 +44,9 @@ public struct S3Error: Error, Sendable, Equatable {
         var w = XMLWriter()
         w.element("Error") { w in
             w.element("Code", code)
-            w.element("Message", message)
-            for (k, v) in details { w.element(k, v) }
-            if let resource { w.element("Resource", resource) }
+            w.element("Message", message: message)
+            for (k, v) in details { w.element(k, message: v) }
+            if let resource { w.element("Resource", message: resource) }
             w.element("RequestId", requestId)
             w.element("HostId", "eddy")
         }

@@ -103,7 +103,7 @@ public enum AWSQueryProtocol {
         w.element("Error") { w in
             w.element("Type", error.status >= 500 ? "Receiver" : "Sender")
             w.element("Code", error.code)
-            w.optional("Message", error.message)
+            if let message = error.message { w.element("Message", message: message) }
         }
         w.element("RequestId", requestId)
         w.close("ErrorResponse")

@@ -28,6 +28,18 @@ public struct XMLWriter: Sendable {
         close(name)
     }
 
+    /// `<name>text</name>` for prose a person reads, such as an error message that quotes what a
+    /// client sent: characters XML 1.0 cannot carry become U+FFFD, so that every client can parse
+    /// the error. (Data such as an S3 key keeps them as character references, as S3 writes them.)
+    public mutating func element(_ name: String, message text: String) {
+        let readable = text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }
+            ? String(String.UnicodeScalarView(text.unicodeScalars.map {
+                $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" ? "\u{FFFD}" : $0
+            }))
+            : text
+        element(name, readable)
+    }
+
     /// Text inside the element being written.
     public mutating func raw(_ text: String) { escape(text) }
 

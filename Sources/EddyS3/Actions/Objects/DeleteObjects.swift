@@ -23,7 +23,7 @@ enum DeleteObjects {
             w.open("DeleteResult", namespace: s3Namespace)
             if !quiet { for key in deleted { w.element("Deleted") { w in w.element("Key", key) } } }
             for (key, e) in errors {
-                w.element("Error") { w in w.element("Key", key); w.element("Code", e.code); w.element("Message", e.message) }
+                w.element("Error") { w in w.element("Key", key); w.element("Code", e.code); w.element("Message", message: e.message) }
             }
             w.close("DeleteResult")
         }
