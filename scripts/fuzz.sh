@@ -41,7 +41,7 @@ for target in $selected; do
   # by indirect enums (the compiled model patterns, for one) are invisible to LeakSanitizer and
   # reported as leaks. Growth still fails the run through -rss_limit_mb. The Swift backtracer is
   # off because it cannot read memory under AddressSanitizer; the sanitizer's report is the trace.
-  SWIFT_BACKTRACE=enable=no EDDY_FUZZ_TARGET=$target EDDY_FUZZ_DIR=$data "$binary" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
+  ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no EDDY_FUZZ_TARGET=$target EDDY_FUZZ_DIR=$data "$binary" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -detect_leaks=0 \
     -artifact_prefix="$findings/" > "$scratch/$target.log" 2>&1 || rc=$?
   rm -rf "$data"
