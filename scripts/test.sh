@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: Swift unit tests, then real-client tests (boto3, aws-cli) against the built server.
+# Runs every test: Swift unit tests, real-client tests (boto3, aws-cli) against the built server,
+# then every fuzz target for a few seconds (EDDY_FUZZ_SECONDS, 0 to skip; a crash fails the run).
 # Installs what the real-client tests need into .venv (from PyPI) the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,9 @@ if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbo
 fi
 export PATH="$PWD/.venv/bin:$PATH"
 EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@"
+
+fuzz_seconds=${EDDY_FUZZ_SECONDS:-10}
+if [ "$fuzz_seconds" != 0 ]; then
+  echo "== fuzzing every target for $fuzz_seconds s"
+  scripts/fuzz.sh all "$fuzz_seconds"
+fi
