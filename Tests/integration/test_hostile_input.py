@@ -119,6 +119,25 @@ def test_cloudwatch_number_traps(server, canary):
     canary.check()
 
 
+def test_errors_quoting_control_characters_stay_parseable(server, canary):
+    """Found by fuzzing: an error message quoting a NUL or another control character a client
+    sent was written as `&#0;`, which no XML 1.0 parser reads, so the client saw no error code."""
+    import xml.etree.ElementTree as ET
+    form = "Action=PutMetricData&Version=2010-08-01&Namespace=H&MetricData.member.1.MetricName=m" \
+           "&MetricData.member.1.Value=1&MetricData.member.1.Unit=Bits%00%01"
+    status, _, data = raw(server, "POST", "/", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400
+    error = ET.fromstring(data).find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Error")
+    assert error.find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Code").text == "ValidationException"
+    assert "Bits\ufffd\ufffd" in error.find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Message").text
+    # S3 names the missing key in its error.
+    status, _, data = raw(server, "GET", "/canary/k%00%01ey")
+    assert status == 404
+    error = ET.fromstring(data)
+    assert error.find("Code").text == "NoSuchKey" and error.find("Key").text == "k\ufffd\ufffdey"
+    canary.check()
+
+
 def test_cbor_non_finite_numbers(server, canary):
     import cbor2
     body = cbor2.dumps({"StreamName": "canary", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_TIMESTAMP",
