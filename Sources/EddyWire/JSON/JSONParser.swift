@@ -9,7 +9,9 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
 /// (PutRecords) spends most of its time here; it rejects invalid UTF-8 and nesting deeper than
 /// `maxDepth` instead of recursing without bound.
 public struct JSONParser {
-    public static let maxDepth = 64
+    /// DynamoDB items nest 32 levels, each two JSON levels deep (`{"M": {"name": {…}}}`) inside
+    /// the request and its item: 100 holds them with room, and bounds the recursion.
+    public static let maxDepth = 100
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)

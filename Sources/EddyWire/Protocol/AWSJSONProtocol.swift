@@ -27,10 +27,10 @@ public enum AWSJSONProtocol {
     }
 
     /// `{"__type": …, "message": …}`
-    public static func errorBody(_ error: AWSError) -> [UInt8] {
+    public static func errorBody(_ error: AWSError, typeNamespace: String = "") -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
-        w.key("__type"); w.string(error.code)
+        w.key("__type"); w.string(typeNamespace + error.code)
         if let message = error.message { w.key(error.messageKey); w.string(message) }
         w.endObject()
         return w.bytes

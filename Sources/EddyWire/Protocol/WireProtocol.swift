@@ -53,10 +53,14 @@ public enum WireProtocol: Sendable, Equatable {
         public var xmlNamespace: String
         /// awsQuery-compatible services name the query error code in their JSON and CBOR errors.
         public var queryCompatible: Bool
+        /// Written before the code in a JSON error's `__type` (DynamoDB's
+        /// `com.amazonaws.dynamodb.v20120810#`); clients read what follows the `#`.
+        public var errorTypeNamespace: String
 
-        public init(xmlNamespace: String = "", queryCompatible: Bool = false) {
+        public init(xmlNamespace: String = "", queryCompatible: Bool = false, errorTypeNamespace: String = "") {
             self.xmlNamespace = xmlNamespace
             self.queryCompatible = queryCompatible
+            self.errorTypeNamespace = errorTypeNamespace
         }
     }
 
@@ -89,7 +93,7 @@ public enum WireProtocol: Sendable, Equatable {
         switch self {
         case .awsJSON10, .awsJSON11:
             headers.add("x-amzn-ErrorType", error.code)
-            body = AWSJSONProtocol.errorBody(error)
+            body = AWSJSONProtocol.errorBody(error, typeNamespace: dialect.errorTypeNamespace)
         case .kinesisCBOR:
             headers.add("x-amzn-ErrorType", error.code)
             body = CBORWriter.error(error)
