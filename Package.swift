@@ -46,6 +46,11 @@ let package = Package(
             "EddyWire", "EddyStorage",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // DynamoDB: tables and items in SQLite (KCL's leases, lookups).
+        .target(name: "EddyDynamoDB", dependencies: [
+            "EddyWire", "EddyStorage",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The HTTP front: one port, service recognition, AWS-style transport errors.
         .target(name: "EddyHTTP", dependencies: [
             "EddyWire",
@@ -58,7 +63,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -72,7 +77,7 @@ let package = Package(
         ]),
         // libFuzzer targets: every parser and every service's whole handler (scripts/fuzz.sh).
         .target(name: "EddyFuzzing", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy-fuzz", dependencies: ["EddyFuzzing"]),
@@ -92,5 +97,6 @@ let package = Package(
         .testTarget(name: "EddyCloudWatchTests", dependencies: ["EddyCloudWatch", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyFuzzingTests", dependencies: ["EddyFuzzing", "EddyStorage"]),
         .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyDynamoDBTests", dependencies: ["EddyDynamoDB", "EddyWire", "EddyStorage"]),
     ]
 )

@@ -3,9 +3,11 @@
 
 Two steps, each on its own:
 
-  scripts/gen-api-specs.py --from-botocore   refresh api-specs/*.json from the installed
-                                             botocore (pip install botocore): operations,
-                                             shapes, members, types, constraints; no docs
+  scripts/gen-api-specs.py --from-botocore [SERVICE...]
+                                             refresh api-specs/*.json (or those services')
+                                             from the installed botocore (pip install
+                                             botocore): operations, shapes, members, types,
+                                             constraints; no docs
   scripts/gen-api-specs.py                   write Sources/<Target>/Generated/<Name>API*.swift
                                              from api-specs/ (needs nothing but Python)
   scripts/gen-api-specs.py --check           exit 1 if the committed Swift is not what
@@ -28,6 +30,7 @@ SERVICES = {
     "kinesis": ("2013-12-02", "EddyKinesis", "KinesisAPI"),
     "cloudwatch": ("2010-08-01", "EddyCloudWatch", "CloudWatchAPI"),
     "firehose": ("2015-08-04", "EddyFirehose", "FirehoseAPI"),
+    "dynamodb": ("2012-08-10", "EddyDynamoDB", "DynamoDBAPI"),
 }
 
 # Members the model calls required that AWS leaves out of some answers: generated as optional.
@@ -53,9 +56,14 @@ KEEP_OPERATION = {"name", "http", "input", "output", "errors", "endpoint"}
 
 # MARK: botocore → api-specs
 
-def refresh_from_botocore():
+def refresh_from_botocore(services):
     import botocore
+    unknown = set(services) - set(SERVICES)
+    if unknown:
+        sys.exit(f"unknown services: {sorted(unknown)}")
     for service, (version, _, _) in SERVICES.items():
+        if services and service not in services:
+            continue
         base = os.path.join(os.path.dirname(botocore.__file__), "data", service, version)
         model = None
         for name in ("service-2.json.gz", "service-2.json"):
@@ -587,8 +595,8 @@ def generate():
 
 def main():
     args = sys.argv[1:]
-    if args == ["--from-botocore"]:
-        refresh_from_botocore()
+    if args[:1] == ["--from-botocore"]:
+        refresh_from_botocore(args[1:])
         return
     files = generate()
     if args == ["--check"]:

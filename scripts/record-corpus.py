@@ -2,7 +2,7 @@
 """Records the fuzzers' seed corpus from real clients.
 
 Starts the built server behind a recording proxy, drives it with boto3 (every operation of the
-four services, the way an application calls them), the aws-cli, and any further client commands
+five services, the way an application calls them), the aws-cli, and any further client commands
 given (`--client 'CMD'`, run with ENDPOINT set to the proxy), then writes what the clients sent:
 
   Fuzz/corpus/<service>/   each request as HTTP/1.1 bytes (HTTP/2 requests, as the Java SDK
@@ -12,8 +12,9 @@ given (`--client 'CMD'`, run with ENDPOINT set to the proxy), then writes what t
                            Authorization headers and query strings, dates and ranges, S3 heads,
                            model patterns with recorded values, KPL aggregates, event-stream frames.
 
-Usage: scripts/record-corpus.py [--eddy .build/debug/eddy] [--client 'CMD']...
-Re-running replaces the seeds of each target (crash inputs under Fuzz/regressions stay).
+Usage: scripts/record-corpus.py [--eddy .build/debug/eddy] [--client 'CMD']... [--only TARGET...]
+Re-running replaces the seeds of each target (or only of those named; crash inputs under
+Fuzz/regressions stay).
 """
 import argparse
 import base64
@@ -191,6 +192,8 @@ def service_of(uri, headers):
         return "firehose"
     if scope == "monitoring" or target.startswith("GraniteService") or uri.startswith("/service/GraniteService"):
         return "cloudwatch"
+    if scope == "dynamodb" or target.startswith("DynamoDB_"):
+        return "dynamodb"
     return "s3"
 
 
@@ -237,7 +240,7 @@ class Corpus:
             print(f"  {target}: {len(seeds)} seeds")
 
 
-# --- what boto3 sends: every operation of the four services ---------------------------------
+# --- what boto3 sends: every operation of the five services ---------------------------------
 
 def drive_boto3(endpoint, log):
     import boto3
@@ -478,6 +481,53 @@ def drive_boto3(endpoint, log):
 
     attempt("delete", lambda: kinesis.delete_stream(StreamName="seed-od", EnforceConsumerDeletion=True))
 
+    # DynamoDB (JSON 1.0): KCL's lease table, the lookups of an enrichment step.
+    ddb = client("dynamodb")
+    attempt("describe missing", lambda: ddb.describe_table(TableName="seed-leases"))
+    attempt("create", lambda: ddb.create_table(
+        TableName="seed-leases", KeySchema=[{"AttributeName": "leaseKey", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "leaseKey", "AttributeType": "S"},
+                              {"AttributeName": "leaseOwner", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "LeaseOwnerToLeaseKeyIndex",
+                                 "KeySchema": [{"AttributeName": "leaseOwner", "KeyType": "HASH"},
+                                               {"AttributeName": "leaseKey", "KeyType": "RANGE"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+        BillingMode="PAY_PER_REQUEST", DeletionProtectionEnabled=False, Tags=[{"Key": "app", "Value": "seed"}]))
+    attempt("create ranged", lambda: ddb.create_table(
+        TableName="seed-events", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "at", "AttributeType": "N"},
+                              {"AttributeName": "kind", "AttributeType": "S"}],
+        LocalSecondaryIndexes=[{"IndexName": "by-kind", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                                     {"AttributeName": "kind", "KeyType": "RANGE"}],
+                                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]}}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}))
+    time.sleep(0.2)
+    attempt("describe", lambda: ddb.describe_table(TableName="seed-leases"))
+    attempt("list", lambda: ddb.list_tables(Limit=1))
+    attempt("put", lambda: ddb.put_item(TableName="seed-leases", Item={
+        "leaseKey": {"S": "shardId-000000000000"}, "leaseOwner": {"S": "worker-1"}, "leaseCounter": {"N": "1"},
+        "checkpoint": {"S": "TRIM_HORIZON"}, "ownerSwitchesSinceCheckpoint": {"N": "0"},
+        "parentShardId": {"SS": ["shardId-000000000001", "shardId-000000000002"]},
+        "hashRange": {"M": {"start": {"S": "0"}, "end": {"S": "340282366920938463463374607431768211455"}}}, "big": {"N": "3.4028236692093846346337460743176821145E38"},
+        "flags": {"L": [{"BOOL": True}, {"NULL": True}, {"B": b"\x00\x01"}, {"NS": ["1.5", "-2e3"]}, {"BS": [b"a"]}]}},
+        ReturnValues="ALL_OLD", ReturnConsumedCapacity="TOTAL"))
+    attempt("put ranged", lambda: ddb.put_item(TableName="seed-events", Item={
+        "pk": {"S": "customer-1"}, "at": {"N": "1764633600.250"}, "kind": {"S": "click"}, "v": {"N": "12"}},
+        ReturnConsumedCapacity="INDEXES", ReturnItemCollectionMetrics="NONE"))
+    attempt("get", lambda: ddb.get_item(TableName="seed-leases", Key={"leaseKey": {"S": "shardId-000000000000"}},
+                                        ConsistentRead=True, ReturnConsumedCapacity="TOTAL"))
+    attempt("get some", lambda: ddb.get_item(TableName="seed-events", Key={"pk": {"S": "customer-1"}, "at": {"N": "1764633600.25"}},
+                                             AttributesToGet=["v", "kind"]))
+    attempt("get missing", lambda: ddb.get_item(TableName="seed-leases", Key={"leaseKey": {"S": "none"}}))
+    attempt("bad key", lambda: ddb.get_item(TableName="seed-events", Key={"pk": {"S": "customer-1"}}))
+    attempt("conditional put", lambda: ddb.put_item(TableName="seed-leases", Item={"leaseKey": {"S": "x"}},
+                                                    ConditionExpression="attribute_not_exists(leaseKey)"))
+    attempt("delete item", lambda: ddb.delete_item(TableName="seed-leases", Key={"leaseKey": {"S": "shardId-000000000000"}},
+                                                   ReturnValues="ALL_OLD"))
+    attempt("query", lambda: ddb.query(TableName="seed-leases", IndexName="LeaseOwnerToLeaseKeyIndex",
+                                       KeyConditionExpression="leaseOwner = :o", ExpressionAttributeValues={":o": {"S": "worker-1"}}))
+    attempt("delete table", lambda: ddb.delete_table(TableName="seed-events"))
+
 
 def kpl_aggregate(records):
     """A KPL aggregated record: magic, an AggregatedRecord protobuf, its MD5."""
@@ -518,6 +568,12 @@ def drive_cli(endpoint, log):
             ["s3", "cp", "s3://cli-seed-bucket/dir/f.txt", os.path.join(tmp, "back.txt")],
             ["s3", "rm", "s3://cli-seed-bucket/dir/f.txt"],
             ["cloudwatch", "put-metric-data", "--namespace", "Cli", "--metric-name", "m", "--value", "1"],
+            ["dynamodb", "create-table", "--table-name", "cli-seed", "--attribute-definitions", "AttributeName=id,AttributeType=S",
+             "--key-schema", "AttributeName=id,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST"],
+            ["dynamodb", "wait", "table-exists", "--table-name", "cli-seed"],
+            ["dynamodb", "put-item", "--table-name", "cli-seed", "--item", '{"id": {"S": "1"}, "n": {"N": "42"}}'],
+            ["dynamodb", "get-item", "--table-name", "cli-seed", "--key", '{"id": {"S": "1"}}'],
+            ["dynamodb", "delete-table", "--table-name", "cli-seed"],
             ["cloudwatch", "list-metrics", "--namespace", "Cli"],
             ["firehose", "list-delivery-streams"],
         ]
@@ -613,6 +669,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "Fuzz", "corpus"))
     parser.add_argument("--client", action="append", default=[], help="a command run with ENDPOINT set (repeatable)")
     parser.add_argument("--no-cli", action="store_true", help="skip the aws-cli steps")
+    parser.add_argument("--only", nargs="+", default=None, help="write only these targets' seeds")
     args = parser.parse_args()
     random.seed(1)
 
@@ -657,6 +714,8 @@ def main():
             kept.append(1)
             corpus.add(service, raw_request(method, uri, headers, body))
     derive(corpus, requests)
+    if args.only:
+        corpus.seeds = {target: seeds for target, seeds in corpus.seeds.items() if target in args.only}
     corpus.write()
 
 

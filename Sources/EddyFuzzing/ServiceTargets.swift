@@ -1,5 +1,6 @@
 import Dispatch
 import EddyCloudWatch
+import EddyDynamoDB
 import EddyFirehose
 import EddyHTTP
 import EddyKinesis
@@ -24,6 +25,7 @@ enum ServiceTargets {
         FuzzTarget("firehose", "an HTTP request for Firehose: every action, then delivery into S3", run: { serve($0, "firehose") }),
         FuzzTarget("cloudwatch", "an HTTP request for CloudWatch (JSON 1.0, awsQuery, rpc-v2-cbor, gzip): every action, the metric flush", run: { serve($0, "monitoring") }),
         FuzzTarget("s3", "an HTTP request for S3 (REST-XML): routing from method, path, query and headers, every action, streamed uploads", run: { serve($0, "s3") }),
+        FuzzTarget("dynamodb", "an HTTP request for DynamoDB (JSON 1.0): tables, items, attribute values and numbers", run: { serve($0, "dynamodb") }),
     ]
 
     static func serve(_ input: [UInt8], _ service: String) {
@@ -32,7 +34,7 @@ enum ServiceTargets {
     }
 }
 
-/// All four services on one data dir, as `eddy serve` wires them.
+/// All five services on one data dir, as `eddy serve` wires them.
 public final class ServiceWorld: Sendable {
     /// The directory is `EDDY_FUZZ_DIR` or a new temporary one; the fuzz script removes it.
     public static let shared = ServiceWorld(root: ServiceWorld.makeRoot())
@@ -66,7 +68,8 @@ public final class ServiceWorld: Sendable {
             let cloudwatch = try CloudWatchService(store: metrics)
             firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: log), objects: s3,
                                            source: kinesis, logger: quiet, metrics: metrics, createMillis: 0)
-            services = [kinesis, s3, cloudwatch, firehose]
+            let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: false, logger: quiet, createMillis: 0)
+            services = [kinesis, s3, cloudwatch, firehose, dynamodb]
         } catch {
             fatalError("the fuzz data dir \(root) could not be set up: \(error)")
         }

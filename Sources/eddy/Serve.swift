@@ -1,6 +1,7 @@
 import ArgumentParser
 import EddyHTTP
 import EddyCloudWatch
+import EddyDynamoDB
 import EddyFirehose
 import EddyKinesis
 import EddyS3
@@ -152,7 +153,8 @@ struct Serve: AsyncParsableCommand {
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
-        let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose]
+        let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"))
+        let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose, dynamodb]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId, authentication: authentication),
                                    services: services)
@@ -182,7 +184,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("fault injection: throttle \(faultThrottle), errors \(faultError), +\(faultLatencyMs) ms on \(faultOperations.isEmpty ? "all operations" : faultOperations)")
         }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
-        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, firehose, s3, cloudwatch")
+        logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, firehose, s3, cloudwatch, dynamodb")
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 

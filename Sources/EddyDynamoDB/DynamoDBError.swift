@@ -1,0 +1,88 @@
+import EddyWire
+
+/// DynamoDB's errors, mapped to the wire in one place (with AWS's wording).
+enum DynamoDBError: Error, AWSErrorConvertible {
+    case resourceNotFound(String)
+    case resourceInUse(String)
+    case validation(String)
+    case limitExceeded(String)
+    case notImplemented(String)
+    case serviceUnavailable(String)
+
+    var awsError: AWSError {
+        switch self {
+        case .resourceNotFound(let m): AWSError(code: "ResourceNotFoundException", message: m)
+        case .resourceInUse(let m): AWSError(code: "ResourceInUseException", message: m)
+        case .validation(let m): AWSError(code: "ValidationException", message: m)
+        case .limitExceeded(let m): AWSError(code: "LimitExceededException", message: m)
+        case .notImplemented(let op):
+            AWSError(code: "NotImplemented", message: "Eddy does not implement the DynamoDB operation \(op) yet.", status: 501)
+        case .serviceUnavailable(let m): AWSError(code: "ServiceUnavailable", message: m, status: 503)
+        }
+    }
+
+    /// What DynamoDB answers for a table that does not exist (or is not visible to the caller).
+    static func tableNotFound(_ name: String) -> DynamoDBError {
+        .resourceNotFound("Requested resource not found: Table: \(name) not found")
+    }
+
+    /// An item operation on a table that does not exist names no table.
+    static let notFound = DynamoDBError.resourceNotFound("Requested resource not found")
+
+    /// The prefix of DynamoDB's messages about a request's values.
+    static func invalid(_ detail: String) -> DynamoDBError {
+        .validation("One or more parameter values were invalid: \(detail)")
+    }
+
+    /// A parameter Eddy does not support yet: refused rather than ignored.
+    static func unsupported(_ what: String) -> DynamoDBError {
+        .validation("Eddy does not support \(what) yet.")
+    }
+}
+
+/// One DynamoDB operation.
+protocol DynamoDBAction: ServiceAction where Context == DynamoDBContext, Failure == DynamoDBError {}
+
+struct DynamoDBContext: Sendable {
+    let service: DynamoDBService
+    let request: RequestContext
+    let now: Int64
+
+    var store: TableStore { service.store }
+
+    /// The table a TableName parameter names: a name, or the table's ARN (which must be of the
+    /// caller's account and region).
+    func tableName(_ given: String) throws(DynamoDBError) -> String {
+        var name = given
+        let arnPrefix = "arn:aws:dynamodb:\(request.region):\(request.accountId):table/"
+        if given.hasPrefix("arn:") {
+            guard given.hasPrefix(arnPrefix) else { throw .tableNotFound(given) }
+            name = String(given.dropFirst(arnPrefix.count))
+        }
+        let allowed = name.utf8.allSatisfy { c in
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+        }
+        guard (3...255).contains(name.utf8.count), allowed else {
+            throw .validation("Invalid table/index name.  Table/index names must be between 3 and 255 characters long, and may contain only the characters a-z, A-Z, 0-9, '_', '-', and '.'")
+        }
+        return name
+    }
+
+    /// The table, as the caller's account and region see it.
+    func table(named given: String) throws(DynamoDBError) -> Table? {
+        store.table(request.accountId, request.region, try tableName(given))
+    }
+
+    /// The table for an operation on its items, which an absent or still-creating table refuses.
+    func itemTable(_ given: String) throws(DynamoDBError) -> Table {
+        guard let table = try table(named: given), table.status(now: now, createMillis: service.createMillis) != .CREATING else {
+            throw .notFound
+        }
+        return table
+    }
+
+    func storage<T>(_ body: () throws -> T) throws(DynamoDBError) -> T {
+        do { return try body() } catch { throw .serviceUnavailable("Could not store the change: \(error)") }
+    }
+}

@@ -1,0 +1,53 @@
+import EddyStorage
+import EddyWire
+import Logging
+
+/// Amazon DynamoDB on the shared port (awsJson 1.0, `DynamoDB_20120810.<Op>`): tables and their
+/// items in SQLite, for KCL's lease tables and for the lookups a pipeline makes.
+public final class DynamoDBService: AWSService {
+    public let recognition = ServiceRecognition(signingName: "dynamodb", displayName: "Amazon DynamoDB",
+                                                targetPrefixes: [DynamoDBAPI.targetPrefix])
+    let store: TableStore
+    let dispatcher: OperationDispatcher<DynamoDBContext>
+    let clock: @Sendable () -> Int64
+    /// How long a new table stays CREATING.
+    let createMillis: Int64
+    let logger: Logger
+
+    static let actions: [any DynamoDBAction.Type] = [
+        DynamoDBAPI.CreateTable.self, DynamoDBAPI.DescribeTable.self, DynamoDBAPI.ListTables.self, DynamoDBAPI.DeleteTable.self,
+        DynamoDBAPI.PutItem.self, DynamoDBAPI.GetItem.self, DynamoDBAPI.DeleteItem.self,
+    ]
+
+    static let description = OperationDispatcher<DynamoDBContext>.Description(
+        targetPrefix: DynamoDBAPI.targetPrefix, json: .awsJSON10,
+        dialect: WireProtocol.Dialect(errorTypeNamespace: "com.amazonaws.dynamodb.v20120810#"),
+        notImplemented: { DynamoDBError.notImplemented($0).awsError })
+
+    /// `root`: the directory holding the service's database. Every write is committed before it
+    /// is acknowledged, so it survives the process being killed; `durable` also syncs each commit
+    /// to the disk (a power loss).
+    public init(root: String, durable: Bool, logger: Logger, createMillis: Int64 = 50,
+                clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+        try FileSystem.createDirectory(root)
+        store = try TableStore(path: root + "/tables.sqlite", durable: durable)
+        self.clock = clock
+        self.createMillis = createMillis
+        self.logger = logger
+        dispatcher = OperationDispatcher(Self.description, operations: DynamoDBAPI.operations,
+                                         actions: Self.actions.map { OperationDispatcher<DynamoDBContext>.entry($0) })
+    }
+
+    public var healthState: String { "running" }
+
+    public func reset() async throws { try store.reset() }
+
+    public func handle(_ request: ServiceRequest) async -> ServiceResponse {
+        dispatcher.handle(request, as: dispatcher.recognise(request.head),
+                          context: DynamoDBContext(service: self, request: request.context, now: clock()))
+    }
+
+    public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {
+        dispatcher.errorResponse(error, dispatcher.recognise(head), requestId: head.context.requestId)
+    }
+}

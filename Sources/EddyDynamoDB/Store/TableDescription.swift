@@ -1,0 +1,42 @@
+import EddyWire
+
+extension Table {
+    /// The table as DescribeTable (and CreateTable, DeleteTable) report it.
+    func description(status: TableStatus, usage: (items: Int64, bytes: Int64)) -> DynamoDBAPI.TableDescription {
+        let d = definition
+        let created = Timestamp(millis: createdMillis)
+        let onDemand = d.billingMode == .PAY_PER_REQUEST
+        func throughput(_ t: DynamoDBAPI.ProvisionedThroughput?) -> DynamoDBAPI.ProvisionedThroughputDescription {
+            DynamoDBAPI.ProvisionedThroughputDescription(numberOfDecreasesToday: 0, readCapacityUnits: t?.readCapacityUnits ?? 0,
+                                                         writeCapacityUnits: t?.writeCapacityUnits ?? 0)
+        }
+        let indexStatus: DynamoDBAPI.IndexStatus = status == .CREATING ? .CREATING : .ACTIVE
+        var out = DynamoDBAPI.TableDescription(
+            attributeDefinitions: d.attributeDefinitions, tableName: name, keySchema: d.keySchema, tableStatus: status,
+            creationDateTime: created, provisionedThroughput: throughput(d.provisionedThroughput),
+            tableSizeBytes: usage.bytes, itemCount: usage.items, tableArn: arn, tableId: tableId)
+        if onDemand {
+            out.billingModeSummary = DynamoDBAPI.BillingModeSummary(billingMode: .PAY_PER_REQUEST, lastUpdateToPayPerRequestDateTime: created)
+        }
+        // Index sizes and counts are, as in AWS, estimates refreshed from time to time: Eddy
+        // reports them as of creation until it maintains indexes.
+        out.globalSecondaryIndexes = d.globalSecondaryIndexes.map { indexes in
+            indexes.map { index in
+                DynamoDBAPI.GlobalSecondaryIndexDescription(
+                    indexName: index.indexName, keySchema: index.keySchema, projection: index.projection, indexStatus: indexStatus,
+                    provisionedThroughput: throughput(index.provisionedThroughput), indexSizeBytes: 0, itemCount: 0,
+                    indexArn: "\(arn)/index/\(index.indexName)")
+            }
+        }
+        out.localSecondaryIndexes = d.localSecondaryIndexes.map { indexes in
+            indexes.map { index in
+                DynamoDBAPI.LocalSecondaryIndexDescription(indexName: index.indexName, keySchema: index.keySchema,
+                                                           projection: index.projection, indexSizeBytes: 0, itemCount: 0,
+                                                           indexArn: "\(arn)/index/\(index.indexName)")
+            }
+        }
+        if let tableClass = d.tableClass { out.tableClassSummary = DynamoDBAPI.TableClassSummary(tableClass: tableClass) }
+        out.deletionProtectionEnabled = d.deletionProtectionEnabled ?? false
+        return out
+    }
+}

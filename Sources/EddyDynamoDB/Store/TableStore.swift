@@ -1,0 +1,131 @@
+import EddyStorage
+import EddyWire
+import Synchronization
+
+/// Tables and their items in one SQLite database. Items are keyed by their table and their key
+/// bytes (`StoredKey`) and held as the JSON DynamoDB answers with, so a Query reads a key range
+/// in order straight from the index. Every write is a committed transaction before it is
+/// acknowledged.
+final class TableStore: Sendable {
+    let db: SQLiteDatabase
+    private let tables: Mutex<[String: Table]>
+
+    static func key(_ account: String, _ region: String, _ name: String) -> String { "\(account)|\(region)|\(name)" }
+
+    init(path: String, durable: Bool) throws {
+        db = try SQLiteDatabase(path: path, durable: durable)
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS tables (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                table_id TEXT NOT NULL, definition BLOB NOT NULL, created_ms INTEGER NOT NULL, UNIQUE (account, region, name));
+            CREATE TABLE IF NOT EXISTS items (
+                table_id INTEGER NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL, item BLOB NOT NULL, size INTEGER NOT NULL,
+                PRIMARY KEY (table_id, hash, range)) WITHOUT ROWID;
+            """)
+        var loaded: [String: Table] = [:]
+        for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms FROM tables") {
+            let account = try row.text(1), region = try row.text(2), name = try row.text(3)
+            guard let bytes = row.blob(5), let tree = try? JSONParser.parse(bytes),
+                  let definition = try? DynamoDBAPI.CreateTableInput.decode(tree, style: .json) else {
+                throw StorageError("table \(name) has an unreadable definition")
+            }
+            loaded[Self.key(account, region, name)] = Table(id: try row.integer(0), account: account, region: region, name: name,
+                                                            tableId: try row.text(4), definition: definition,
+                                                            createdMillis: try row.integer(6))
+        }
+        tables = Mutex(loaded)
+    }
+
+    func table(_ account: String, _ region: String, _ name: String) -> Table? {
+        tables.withLock { $0[Self.key(account, region, name)] }
+    }
+
+    func all(_ account: String, _ region: String) -> [Table] {
+        tables.withLock { $0.values.filter { $0.account == account && $0.region == region } }
+    }
+
+    /// Stores a new table; nil when one of that name exists.
+    func create(account: String, region: String, name: String, tableId: String, definition: DynamoDBAPI.CreateTableInput,
+                now: Int64) throws -> Table? {
+        try tables.withLock { all -> Table? in
+            let key = Self.key(account, region, name)
+            guard all[key] == nil else { return nil }
+            let rows = try db.query(
+                "INSERT INTO tables (account, region, name, table_id, definition, created_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [.text(account), .text(region), .text(name), .text(tableId), .blob(definition.jsonBytes()), .integer(now)])
+            let table = Table(id: try rows.returnedInteger(), account: account, region: region, name: name,
+                              tableId: tableId, definition: definition, createdMillis: now)
+            all[key] = table
+            return table
+        }
+    }
+
+    func delete(_ table: Table) throws {
+        try tables.withLock { all in
+            try db.transaction { t in
+                try t.query("DELETE FROM items WHERE table_id = ?", [.integer(table.id)])
+                try t.query("DELETE FROM tables WHERE id = ?", [.integer(table.id)])
+            }
+            all[Self.key(table.account, table.region, table.name)] = nil
+        }
+    }
+
+    /// Item count and bytes, as DescribeTable reports them.
+    func usage(_ table: Table) throws -> (items: Int64, bytes: Int64) {
+        let row = try db.query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE table_id = ?", [.integer(table.id)]).first
+        return (row?.first?.int ?? 0, row?.dropFirst().first?.int ?? 0)
+    }
+
+    func item(_ table: Table, _ key: StoredKey) throws -> Item? {
+        let rows = try db.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                                [.integer(table.id), .blob(key.hash), .blob(key.range)])
+        guard let bytes = rows.first?.blob(0) else { return nil }
+        return try Self.decode(bytes)
+    }
+
+    /// Writes (or with nil deletes) an item; returns the item it replaced.
+    @discardableResult
+    func write(_ table: Table, _ key: StoredKey, _ item: Item?) throws -> Item? {
+        try db.transaction { t in
+            let old = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                                  [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0)
+            if let item {
+                try t.query("INSERT OR REPLACE INTO items (table_id, hash, range, item, size) VALUES (?, ?, ?, ?, ?)",
+                            [.integer(table.id), .blob(key.hash), .blob(key.range), .blob(Self.encode(item)),
+                             .integer(Int64(AttributeValues.size(of: item)))])
+            } else if old != nil {
+                try t.query("DELETE FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                            [.integer(table.id), .blob(key.hash), .blob(key.range)])
+            }
+            return try old.map(Self.decode)
+        }
+    }
+
+    func reset() throws {
+        try tables.withLock { all in
+            try db.execute("DELETE FROM items; DELETE FROM tables;")
+            all = [:]
+        }
+    }
+
+    static func encode(_ item: Item) -> [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        for (name, value) in item.entries {
+            w.key(name)
+            value.encode(json: &w)
+        }
+        w.endObject()
+        return w.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> Item {
+        let tree = try JSONParser.parse(bytes)
+        guard case .object(let object) = tree else { throw StorageError("a stored item is not an object") }
+        var entries: [(key: String, value: AttributeValue)] = []
+        for (name, value) in object.members {
+            entries.append((name, try AttributeValue.decode(value, style: .json)))
+        }
+        return Item(entries)
+    }
+}

@@ -1,0 +1,165 @@
+"""DynamoDB with boto3 (client and resource) and the aws-cli: tables, items, AWS's errors, and
+items surviving kill -9."""
+import decimal
+import json
+import os
+import subprocess
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import EddyServer
+
+
+def error(call, **kwargs):
+    with pytest.raises(ClientError) as e:
+        call(**kwargs)
+    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
+
+
+def create(ddb, name, key="pk", key_type="S", range_key=None, **extra):
+    schema = [{"AttributeName": key, "KeyType": "HASH"}]
+    definitions = [{"AttributeName": key, "AttributeType": key_type}]
+    if range_key:
+        schema.append({"AttributeName": range_key[0], "KeyType": "RANGE"})
+        definitions.append({"AttributeName": range_key[0], "AttributeType": range_key[1]})
+    ddb.create_table(TableName=name, KeySchema=schema, AttributeDefinitions=definitions,
+                     **({"BillingMode": "PAY_PER_REQUEST"} | extra))
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.1})
+
+
+def test_tables_lifecycle(server):
+    ddb = server.client("dynamodb")
+    assert error(ddb.describe_table, TableName="leases") == \
+        ("ResourceNotFoundException", "Requested resource not found: Table: leases not found")
+    created = ddb.create_table(TableName="leases", KeySchema=[{"AttributeName": "leaseKey", "KeyType": "HASH"}],
+                               AttributeDefinitions=[{"AttributeName": "leaseKey", "AttributeType": "S"}],
+                               BillingMode="PAY_PER_REQUEST", DeletionProtectionEnabled=True)["TableDescription"]
+    assert created["TableStatus"] == "CREATING" and created["TableArn"].endswith(":table/leases")
+    ddb.get_waiter("table_exists").wait(TableName="leases", WaiterConfig={"Delay": 0.1})
+    table = ddb.describe_table(TableName="leases")["Table"]
+    assert table["TableStatus"] == "ACTIVE" and table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["DeletionProtectionEnabled"] is True and table["ItemCount"] == 0
+    assert error(ddb.create_table, TableName="leases", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                 AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST") == \
+        ("ResourceInUseException", "Table already exists: leases")
+    code, message = error(ddb.delete_table, TableName="leases")
+    assert code == "ValidationException" and "protected against deletion" in message
+
+    create(ddb, "orders", range_key=("at", "N"), ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 2},
+           BillingMode="PROVISIONED")
+    described = ddb.describe_table(TableName="orders")["Table"]
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    assert [k["KeyType"] for k in described["KeySchema"]] == ["HASH", "RANGE"]
+    assert ddb.list_tables()["TableNames"] == ["leases", "orders"]
+    page = ddb.list_tables(Limit=1)
+    assert page["TableNames"] == ["leases"] and page["LastEvaluatedTableName"] == "leases"
+    assert ddb.list_tables(ExclusiveStartTableName="leases")["TableNames"] == ["orders"]
+    assert ddb.delete_table(TableName="orders")["TableDescription"]["TableStatus"] == "DELETING"
+    assert ddb.list_tables()["TableNames"] == ["leases"]
+    # Another region sees none of them.
+    assert server.client("dynamodb", region="eu-west-1").list_tables()["TableNames"] == []
+
+
+def test_create_table_is_checked_as_aws_checks_it(server):
+    ddb = server.client("dynamodb")
+    code, message = error(ddb.create_table, TableName="t", KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    assert code == "ValidationException" and message.startswith("Invalid table/index name.")
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/by-arn"
+    create(ddb, arn)
+    assert ddb.describe_table(TableName=arn)["Table"]["TableName"] == "by-arn"
+    assert error(ddb.describe_table, TableName="arn:aws:dynamodb:eu-west-1:000000000000:table/by-arn")[0] == "ResourceNotFoundException"
+    assert error(ddb.create_table, TableName="tbl", KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
+                 AttributeDefinitions=[{"AttributeName": "b", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")[1] == \
+        "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. " \
+        "Keys: [a], AttributeDefinitions: [b]"
+    assert "must both be specified when BillingMode is PROVISIONED" in \
+        error(ddb.create_table, TableName="tbl", KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
+              AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "S"}])[1]
+    assert error(ddb.create_table, TableName="tbl", KeySchema=[{"AttributeName": "a", "KeyType": "RANGE"}],
+                 AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")[1] == \
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+    code, message = error(ddb.create_table, TableName="tbl", KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                          StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    assert code == "ValidationException" and "Eddy does not support DynamoDB Streams" in message
+
+
+def test_items_with_the_resource_api(server):
+    ddb = server.client("dynamodb")
+    create(ddb, "customers")
+    resource = boto3.resource("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+    table = resource.Table("customers")
+    item = {"pk": "c-1", "name": "Ada", "score": decimal.Decimal("1.50"), "tags": {"a", "b"}, "flag": True,
+            "nested": {"l": [1, 2, {"x": None}], "big": decimal.Decimal("12345678901234567890123456789012345678")},
+            "bin": b"\x00\x01", "ns": {decimal.Decimal("1"), decimal.Decimal("2.5")}}
+    table.put_item(Item=item)
+    got = table.get_item(Key={"pk": "c-1"})["Item"]
+    assert got == item | {"score": decimal.Decimal("1.5")}
+    assert "Item" not in table.get_item(Key={"pk": "missing"})
+    # The seed's enrichment lookup.
+    customer = table.get_item(Key={"pk": "c-1"}).get("Item", {})
+    assert customer["name"] == "Ada"
+    assert table.get_item(Key={"pk": "c-1"}, AttributesToGet=["name"])["Item"] == {"name": "Ada"}
+    old = table.put_item(Item={"pk": "c-1", "name": "Grace"}, ReturnValues="ALL_OLD")["Attributes"]
+    assert old["name"] == "Ada"
+    assert table.delete_item(Key={"pk": "c-1"}, ReturnValues="ALL_OLD")["Attributes"] == {"pk": "c-1", "name": "Grace"}
+    assert "Item" not in table.get_item(Key={"pk": "c-1"})
+    assert ddb.describe_table(TableName="customers")["Table"]["ItemCount"] == 0
+
+
+def test_item_errors(server):
+    ddb = server.client("dynamodb")
+    create(ddb, "events", range_key=("at", "N"))
+    put = lambda item: error(ddb.put_item, TableName="events", Item=item)
+    ok = {"pk": {"S": "a"}, "at": {"N": "1"}}
+    assert put({"pk": {"S": "a"}}) == ("ValidationException", "One or more parameter values were invalid: Missing the key at in the item")
+    assert put({"pk": {"N": "1"}, "at": {"N": "1"}}) == \
+        ("ValidationException", "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N")
+    assert put(ok | {"n": {"N": "1E126"}})[1] == "Number overflow. Attempting to store a number with magnitude larger than supported range"
+    assert put(ok | {"n": {"N": "1" * 39}})[1] == "Attempting to store more than 38 significant digits in a Number"
+    assert put(ok | {"x": {}})[1] == "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+    assert put(ok | {"x": {"S": "a", "N": "1"}})[1].startswith("Supplied AttributeValue has more than one datatypes set")
+    assert put(ok | {"big": {"B": b"x" * (400 * 1024)}}) == ("ValidationException", "Item size has exceeded the maximum allowed size")
+    deep = {"S": "leaf"}
+    for _ in range(32):
+        deep = {"L": [deep]}
+    assert put(ok | {"deep": deep})[1] == "Nesting Levels have exceeded supported limits"
+    assert error(ddb.get_item, TableName="events", Key={"pk": {"S": "a"}}) == \
+        ("ValidationException", "The provided key element does not match the schema")
+    assert error(ddb.get_item, TableName="nope", Key={"pk": {"S": "a"}}) == ("ResourceNotFoundException", "Requested resource not found")
+    # Not there yet: refused by name, never ignored.
+    code, message = error(ddb.put_item, TableName="events", Item=ok, ConditionExpression="attribute_not_exists(pk)")
+    assert code == "ValidationException" and "Eddy does not support conditional writes" in message
+    assert error(ddb.scan, TableName="events")[0] == "NotImplemented"
+    # A number key is one number however it is written.
+    ddb.put_item(TableName="events", Item={"pk": {"S": "a"}, "at": {"N": "1.50"}, "v": {"S": "first"}})
+    assert ddb.get_item(TableName="events", Key={"pk": {"S": "a"}, "at": {"N": "15e-1"}})["Item"]["v"] == {"S": "first"}
+    capacity = ddb.get_item(TableName="events", Key={"pk": {"S": "a"}, "at": {"N": "1.5"}}, ReturnConsumedCapacity="TOTAL",
+                            ConsistentRead=True)["ConsumedCapacity"]
+    assert capacity == {"TableName": "events", "CapacityUnits": 1.0, "ReadCapacityUnits": 1.0}
+
+
+def test_items_survive_kill_9_and_the_aws_cli_reads_them(data_dir):
+    server = EddyServer(data_dir).start()
+    ddb = server.client("dynamodb")
+    create(ddb, "kvs")
+    for i in range(200):
+        ddb.put_item(TableName="kvs", Item={"pk": {"S": f"k{i}"}, "v": {"N": str(i)}})
+    server.kill9()
+    server = EddyServer(data_dir).start()
+    try:
+        ddb = server.client("dynamodb")
+        assert ddb.describe_table(TableName="kvs")["Table"]["ItemCount"] == 200
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")
+        out = subprocess.run(["aws", "--endpoint-url", server.endpoint, "dynamodb", "get-item", "--table-name", "kvs",
+                              "--key", '{"pk": {"S": "k199"}}'], capture_output=True, text=True, env=env, check=True).stdout
+        assert json.loads(out)["Item"] == {"pk": {"S": "k199"}, "v": {"N": "199"}}
+        tables = subprocess.run(["aws", "--endpoint-url", server.endpoint, "dynamodb", "list-tables"],
+                                capture_output=True, text=True, env=env, check=True).stdout
+        assert json.loads(tables)["TableNames"] == ["kvs"]
+    finally:
+        server.stop()
