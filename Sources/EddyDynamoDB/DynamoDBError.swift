@@ -1,11 +1,13 @@
 import EddyWire
 
 /// DynamoDB's errors, mapped to the wire in one place (with AWS's wording).
-enum DynamoDBError: Error, AWSErrorConvertible {
+enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
     case resourceNotFound(String)
     case resourceInUse(String)
     case validation(String)
     case limitExceeded(String)
+    /// A write's condition was false; the item is returned when the request asked for it.
+    case conditionalCheckFailed(Item?)
     case notImplemented(String)
     case serviceUnavailable(String)
 
@@ -15,6 +17,9 @@ enum DynamoDBError: Error, AWSErrorConvertible {
         case .resourceInUse(let m): AWSError(code: "ResourceInUseException", message: m)
         case .validation(let m): AWSError(code: "ValidationException", message: m)
         case .limitExceeded(let m): AWSError(code: "LimitExceededException", message: m)
+        case .conditionalCheckFailed(let item):
+            AWSError(code: "ConditionalCheckFailedException", message: "The conditional request failed",
+                     jsonMembers: item.map { [("Item", TableStore.encode($0))] } ?? [])
         case .notImplemented(let op):
             AWSError(code: "NotImplemented", message: "Eddy does not implement the DynamoDB operation \(op) yet.", status: 501)
         case .serviceUnavailable(let m): AWSError(code: "ServiceUnavailable", message: m, status: 503)
@@ -80,6 +85,25 @@ struct DynamoDBContext: Sendable {
             throw .notFound
         }
         return table
+    }
+
+    /// The item under `key` changed by `body` in one transaction (see `TableStore.change`).
+    func change(_ table: Table, _ key: StoredKey,
+                _ body: (Item?) throws(DynamoDBError) -> Item?) throws(DynamoDBError) -> (old: Item?, new: Item?) {
+        var failure: DynamoDBError?
+        do {
+            return try store.change(table, key) { old in
+                do throws(DynamoDBError) {
+                    return try body(old)
+                } catch {
+                    failure = error
+                    throw error
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw .serviceUnavailable("Could not store the change: \(error)")
+        }
     }
 
     func storage<T>(_ body: () throws -> T) throws(DynamoDBError) -> T {

@@ -1,4 +1,5 @@
 import EddyCloudWatch
+import EddyDynamoDB
 import EddyFirehose
 import EddyHTTP
 import EddyKinesis
@@ -21,6 +22,8 @@ enum ParserTargets {
         FuzzTarget("s3head", "an S3 request head and body: addressing, query, preconditions, ranges, aws-chunked decoding", run: s3Head),
         FuzzTarget("pattern", "a model pattern and a value, or a pattern of its own: the pattern matcher", run: pattern),
         FuzzTarget("kpl", "a KPL aggregate body: de-aggregation as Firehose does it", run: kpl),
+        FuzzTarget("expression", "a DynamoDB condition, update or projection expression: parsed, evaluated and applied",
+                   run: { check(ExpressionFuzzing.run($0), "an expression failed other than with a validation error") }),
     ]
 
     static func json(_ input: [UInt8]) {

@@ -132,8 +132,6 @@ def test_item_errors(server):
         ("ValidationException", "The provided key element does not match the schema")
     assert error(ddb.get_item, TableName="nope", Key={"pk": {"S": "a"}}) == ("ResourceNotFoundException", "Requested resource not found")
     # Not there yet: refused by name, never ignored.
-    code, message = error(ddb.put_item, TableName="events", Item=ok, ConditionExpression="attribute_not_exists(pk)")
-    assert code == "ValidationException" and "Eddy does not support conditional writes" in message
     assert error(ddb.scan, TableName="events")[0] == "NotImplemented"
     # A number key is one number however it is written.
     ddb.put_item(TableName="events", Item={"pk": {"S": "a"}, "at": {"N": "1.50"}, "v": {"S": "first"}})
@@ -163,3 +161,63 @@ def test_items_survive_kill_9_and_the_aws_cli_reads_them(data_dir):
         assert json.loads(tables)["TableNames"] == ["kvs"]
     finally:
         server.stop()
+
+
+def test_conditional_writes_as_kcl_makes_them(server):
+    """KCL's lease table: the legacy Expected + AttributeUpdates and the expression syntax."""
+    ddb = server.client("dynamodb")
+    create(ddb, "app-leases", key="leaseKey")
+    lease = {"leaseKey": {"S": "shardId-000000000000"}}
+    # Create the lease only if absent.
+    ddb.put_item(TableName="app-leases", Item=lease | {"leaseCounter": {"N": "0"}, "checkpoint": {"S": "TRIM_HORIZON"}},
+                 Expected={"leaseKey": {"Exists": False}})
+    assert error(ddb.put_item, TableName="app-leases", Item=lease, Expected={"leaseKey": {"Exists": False}}) == \
+        ("ConditionalCheckFailedException", "The conditional request failed")
+    # Take it: counter must match; ADD and PUT.
+    taken = ddb.update_item(TableName="app-leases", Key=lease, Expected={"leaseCounter": {"Value": {"N": "0"}}},
+                            AttributeUpdates={"leaseCounter": {"Value": {"N": "1"}, "Action": "ADD"},
+                                              "leaseOwner": {"Value": {"S": "worker-1"}, "Action": "PUT"}},
+                            ReturnValues="ALL_NEW")["Attributes"]
+    assert taken["leaseCounter"] == {"N": "1"} and taken["leaseOwner"] == {"S": "worker-1"}
+    # A stale counter fails, and the item comes back when asked.
+    with pytest.raises(ClientError) as e:
+        ddb.update_item(TableName="app-leases", Key=lease, Expected={"leaseCounter": {"Value": {"N": "0"}}},
+                        AttributeUpdates={"leaseOwner": {"Value": {"S": "worker-2"}}}, ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    assert e.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    assert e.value.response["Item"]["leaseOwner"] == {"S": "worker-1"}
+    # Checkpoint with expressions.
+    updated = ddb.update_item(
+        TableName="app-leases", Key=lease,
+        UpdateExpression="SET #c = :cp, ownerSwitchesSinceCheckpoint = :zero, leaseCounter = leaseCounter + :one REMOVE pending",
+        ConditionExpression="attribute_exists(leaseKey) AND leaseOwner = :owner AND leaseCounter = :counter",
+        ExpressionAttributeNames={"#c": "checkpoint"},
+        ExpressionAttributeValues={":cp": {"S": "49590338271490256608559692538361571095921575989136588898"}, ":zero": {"N": "0"},
+                                   ":one": {"N": "1"}, ":owner": {"S": "worker-1"}, ":counter": {"N": "1"}},
+        ReturnValues="UPDATED_NEW")["Attributes"]
+    assert updated == {"checkpoint": {"S": "49590338271490256608559692538361571095921575989136588898"},
+                       "ownerSwitchesSinceCheckpoint": {"N": "0"}, "leaseCounter": {"N": "2"}}
+    # Evict only if still owned.
+    assert error(ddb.delete_item, TableName="app-leases", Key=lease, ConditionExpression="leaseOwner = :o",
+                 ExpressionAttributeValues={":o": {"S": "worker-9"}})[0] == "ConditionalCheckFailedException"
+    got = ddb.get_item(TableName="app-leases", Key=lease, ConsistentRead=True,
+                       ProjectionExpression="leaseOwner, #c", ExpressionAttributeNames={"#c": "checkpoint"})["Item"]
+    assert set(got) == {"leaseOwner", "checkpoint"}
+    # AWS's messages for misuse.
+    assert error(ddb.update_item, TableName="app-leases", Key=lease, UpdateExpression="SET a = :v",
+                 ExpressionAttributeValues={":v": {"S": "x"}, ":unused": {"S": "y"}})[1] == \
+        "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"
+    assert error(ddb.update_item, TableName="app-leases", Key=lease, UpdateExpression="SET leaseKey = :v",
+                 ExpressionAttributeValues={":v": {"S": "x"}})[1] == \
+        "One or more parameter values were invalid: Cannot update attribute leaseKey. This attribute is part of the key"
+    assert error(ddb.update_item, TableName="app-leases", Key=lease, UpdateExpression="SET a = :v",
+                 ExpressionAttributeValues={":v": {"S": "x"}}, Expected={"a": {"Exists": False}})[1].startswith(
+        "Can not use both expression and non-expression parameters in the same request")
+    assert error(ddb.update_item, TableName="app-leases", Key=lease, UpdateExpression="SET = :v",
+                 ExpressionAttributeValues={":v": {"S": "x"}})[1] == 'Invalid UpdateExpression: Syntax error; token: "=", near: "SET = :v"'
+    # The resource API's condition builder.
+    from boto3.dynamodb.conditions import Attr
+    table = boto3.resource("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test").Table("app-leases")
+    table.update_item(Key={"leaseKey": "shardId-000000000000"}, UpdateExpression="ADD tags :t",
+                      ExpressionAttributeValues={":t": {"parent-1"}}, ConditionExpression=Attr("leaseCounter").gte(2))
+    assert table.get_item(Key={"leaseKey": "shardId-000000000000"})["Item"]["tags"] == {"parent-1"}

@@ -2,13 +2,21 @@ import EddyWire
 
 extension DynamoDBAPI.DeleteItem: DynamoDBAction {
     static func perform(_ input: Input, in c: DynamoDBContext) throws(DynamoDBError) -> Output {
-        try ItemWrites.refuseConditions(expected: input.expected != nil, condition: input.conditionExpression,
-                                        names: input.expressionAttributeNames, values: input.expressionAttributeValues)
-        let returnValues = try ItemWrites.oldOrNone(input.returnValues)
+        try ItemRequests.refuseMixing(legacy: [("Expected", input.expected != nil), ("ConditionalOperator", input.conditionalOperator != nil)],
+                                      expressions: [("ConditionExpression", input.conditionExpression != nil)])
+        var context = try ItemRequests.context(names: input.expressionAttributeNames, values: input.expressionAttributeValues,
+                                               expressions: [("ConditionExpression", input.conditionExpression)])
+        let condition = try ItemRequests.condition(expression: input.conditionExpression, expected: input.expected,
+                                                   conditionalOperator: input.conditionalOperator, &context)
+        try context.checkAllUsed()
+        let returnValues = try ItemRequests.oldOrNone(input.returnValues)
         let table = try c.itemTable(input.tableName)
-        try ItemWrites.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
+        try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
         let key = try table.key(named: try AttributeValues.checked(input.key))
-        let old = try c.storage { try c.store.write(table, key, nil) }
+        let old = try c.change(table, key) { (old) throws(DynamoDBError) in
+            try ItemRequests.check(condition, old, returning: input.returnValuesOnConditionCheckFailure)
+            return nil
+        }.old
         let units = Capacity.writeUnits(bytes: old.map(AttributeValues.size(of:)) ?? 0)
         return Output(attributes: returnValues == .ALL_OLD ? old : nil,
                       consumedCapacity: Capacity.consumed(units, table: table.name, read: false, input.returnConsumedCapacity))

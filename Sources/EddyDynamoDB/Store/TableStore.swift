@@ -83,12 +83,15 @@ final class TableStore: Sendable {
         return try Self.decode(bytes)
     }
 
-    /// Writes (or with nil deletes) an item; returns the item it replaced.
-    @discardableResult
-    func write(_ table: Table, _ key: StoredKey, _ item: Item?) throws -> Item? {
+    /// Reads the item under `key` and writes what `change` makes of it (nil deletes), in one
+    /// transaction, so that a condition is checked against the item it replaces. A throwing
+    /// `change` writes nothing.
+    func change(_ table: Table, _ key: StoredKey, _ change: (Item?) throws -> Item?) throws -> (old: Item?, new: Item?) {
         try db.transaction { t in
-            let old = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
-                                  [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0)
+            let stored = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                                     [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0)
+            let old = try stored.map(Self.decode)
+            let item = try change(old)
             if let item {
                 try t.query("INSERT OR REPLACE INTO items (table_id, hash, range, item, size) VALUES (?, ?, ?, ?, ?)",
                             [.integer(table.id), .blob(key.hash), .blob(key.range), .blob(Self.encode(item)),
@@ -97,7 +100,7 @@ final class TableStore: Sendable {
                 try t.query("DELETE FROM items WHERE table_id = ? AND hash = ? AND range = ?",
                             [.integer(table.id), .blob(key.hash), .blob(key.range)])
             }
-            return try old.map(Self.decode)
+            return (old, item)
         }
     }
 

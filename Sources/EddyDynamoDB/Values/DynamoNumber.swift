@@ -153,3 +153,65 @@ struct DynamoNumber: Sendable, Hashable, Comparable {
     /// significant digits, plus one.
     var storedSize: Int { (digits.count + 1) / 2 + 1 }
 }
+
+extension DynamoNumber {
+    var negated: DynamoNumber { DynamoNumber(negative: !negative, digits: digits, exponent: exponent) }
+
+    /// The exact sum (the result, like any stored number, must fit in 38 digits and the range).
+    func adding(_ other: DynamoNumber) throws(Failure) -> DynamoNumber {
+        if digits.isEmpty { return other }
+        if other.digits.isEmpty { return self }
+        // Each is coefficient × 10^(exponent - count); line the coefficients up on the lower scale.
+        let scale = Swift.min(exponent - digits.count, other.exponent - other.digits.count)
+        let a = digits + [UInt8](repeating: 0, count: exponent - digits.count - scale)
+        let b = other.digits + [UInt8](repeating: 0, count: other.exponent - other.digits.count - scale)
+        let width = Swift.max(a.count, b.count)
+        let x = [UInt8](repeating: 0, count: width - a.count) + a
+        let y = [UInt8](repeating: 0, count: width - b.count) + b
+        var result: [UInt8]
+        var negativeResult = negative
+        if negative == other.negative {
+            result = Self.add(x, y)
+        } else if x.lexicographicallyPrecedes(y) {
+            result = Self.subtract(y, x)
+            negativeResult = other.negative
+        } else {
+            result = Self.subtract(x, y)
+        }
+        let leading = result.prefix { $0 == 0 }.count
+        result.removeFirst(leading)
+        guard !result.isEmpty else { return .zero }
+        let text = (negativeResult ? "-" : "") + String(decoding: result.map { $0 + UInt8(ascii: "0") }, as: UTF8.self) + "E\(scale)"
+        return try DynamoNumber(parsing: text)
+    }
+
+    /// Digit-wise sums of equally long digit arrays, most significant first.
+    static func add(_ x: [UInt8], _ y: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: x.count + 1)
+        var carry: UInt8 = 0
+        for i in stride(from: x.count - 1, through: 0, by: -1) {
+            let s = x[i] + y[i] + carry
+            out[i + 1] = s % 10
+            carry = s / 10
+        }
+        out[0] = carry
+        return out
+    }
+
+    /// x - y for x ≥ y.
+    static func subtract(_ x: [UInt8], _ y: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: x.count)
+        var borrow: UInt8 = 0
+        for i in stride(from: x.count - 1, through: 0, by: -1) {
+            let subtrahend = y[i] + borrow
+            if x[i] >= subtrahend {
+                out[i] = x[i] - subtrahend
+                borrow = 0
+            } else {
+                out[i] = x[i] + 10 - subtrahend
+                borrow = 1
+            }
+        }
+        return out
+    }
+}

@@ -9,19 +9,24 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var messageKey: String
     /// Further members of the error, for protocols that carry them (S3's `<StringToSign>` …).
     public var details: [(name: String, value: String)]
+    /// Further members of a JSON error, each an encoded JSON value (DynamoDB's `Item` of a
+    /// failed condition).
+    public var jsonMembers: [(name: String, json: [UInt8])]
 
     public init(code: String, message: String?, status: Int = 400, messageKey: String = "message",
-                details: [(name: String, value: String)] = []) {
+                details: [(name: String, value: String)] = [], jsonMembers: [(name: String, json: [UInt8])] = []) {
         self.code = code
         self.message = message
         self.status = status
         self.messageKey = messageKey
         self.details = details
+        self.jsonMembers = jsonMembers
     }
 
     public static func == (a: AWSError, b: AWSError) -> Bool {
         a.code == b.code && a.message == b.message && a.status == b.status && a.messageKey == b.messageKey
             && a.details.elementsEqual(b.details) { $0.name == $1.name && $0.value == $1.value }
+            && a.jsonMembers.elementsEqual(b.jsonMembers) { $0.name == $1.name && $0.json == $1.json }
     }
 
     public var description: String { "\(code): \(message ?? "")" }

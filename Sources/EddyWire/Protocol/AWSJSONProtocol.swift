@@ -32,6 +32,10 @@ public enum AWSJSONProtocol {
         w.beginObject()
         w.key("__type"); w.string(typeNamespace + error.code)
         if let message = error.message { w.key(error.messageKey); w.string(message) }
+        for (name, json) in error.jsonMembers {
+            w.key(name)
+            w.raw(json)
+        }
         w.endObject()
         return w.bytes
     }

@@ -1,0 +1,56 @@
+import EddyWire
+
+/// UpdateItem: an UpdateExpression (or the legacy AttributeUpdates) applied to the item, made
+/// from its key when there is none, after its condition holds, in one transaction.
+extension DynamoDBAPI.UpdateItem: DynamoDBAction {
+    static func perform(_ input: Input, in c: DynamoDBContext) throws(DynamoDBError) -> Output {
+        try ItemRequests.refuseMixing(
+            legacy: [("AttributeUpdates", input.attributeUpdates != nil), ("Expected", input.expected != nil),
+                     ("ConditionalOperator", input.conditionalOperator != nil)],
+            expressions: [("UpdateExpression", input.updateExpression != nil), ("ConditionExpression", input.conditionExpression != nil)])
+        var context = try ItemRequests.context(names: input.expressionAttributeNames, values: input.expressionAttributeValues,
+                                               expressions: [("UpdateExpression", input.updateExpression),
+                                                             ("ConditionExpression", input.conditionExpression)])
+        var actions = UpdateActions()
+        if let expression = input.updateExpression {
+            actions = try ExpressionParser.update(expression, &context)
+        } else if let updates = input.attributeUpdates {
+            actions = try LegacyParameters.updates(updates)
+        }
+        let condition = try ItemRequests.condition(expression: input.conditionExpression, expected: input.expected,
+                                                   conditionalOperator: input.conditionalOperator, &context)
+        try context.checkAllUsed()
+        let returnValues = input.returnValues ?? .NONE
+        let table = try c.itemTable(input.tableName)
+        try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
+        let keyItem = try AttributeValues.checked(input.key)
+        let key = try table.key(named: keyItem)
+        for path in actions.paths {
+            if case .name(let top)? = path.elements.first, top == table.hashKey.name || top == table.rangeKey?.name {
+                throw .invalid("Cannot update attribute \(top). This attribute is part of the key")
+            }
+        }
+        let (old, new) = try c.change(table, key) { (old) throws(DynamoDBError) in
+            try ItemRequests.check(condition, old, returning: input.returnValuesOnConditionCheckFailure)
+            let updated = try ItemUpdate.apply(actions, to: old ?? keyItem)
+            let checked = try AttributeValues.checked(updated)
+            guard AttributeValues.size(of: checked) <= AttributeValues.maxItemBytes else {
+                throw .validation("Item size to update has exceeded the maximum allowed size")
+            }
+            return checked
+        }
+        let updatedPaths = actions.paths
+        let attributes: Item?
+        switch returnValues {
+        case .NONE: attributes = nil
+        case .ALL_OLD: attributes = old
+        case .ALL_NEW: attributes = new
+        case .UPDATED_OLD: attributes = old.map { Projection.project($0, updatedPaths) }
+        case .UPDATED_NEW: attributes = new.map { Projection.project($0, updatedPaths) }
+        }
+        let bytes = max(old.map(AttributeValues.size(of:)) ?? 0, new.map(AttributeValues.size(of:)) ?? 0)
+        return Output(attributes: attributes?.isEmpty == true ? nil : attributes,
+                      consumedCapacity: Capacity.consumed(Capacity.writeUnits(bytes: bytes), table: table.name, read: false,
+                                                          input.returnConsumedCapacity))
+    }
+}
