@@ -17,6 +17,7 @@ public final class DynamoDBService: AWSService {
     static let actions: [any DynamoDBAction.Type] = [
         DynamoDBAPI.CreateTable.self, DynamoDBAPI.DescribeTable.self, DynamoDBAPI.ListTables.self, DynamoDBAPI.DeleteTable.self,
         DynamoDBAPI.PutItem.self, DynamoDBAPI.GetItem.self, DynamoDBAPI.UpdateItem.self, DynamoDBAPI.DeleteItem.self,
+        DynamoDBAPI.Query.self, DynamoDBAPI.Scan.self,
     ]
 
     static let description = OperationDispatcher<DynamoDBContext>.Description(

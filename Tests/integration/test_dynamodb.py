@@ -132,7 +132,7 @@ def test_item_errors(server):
         ("ValidationException", "The provided key element does not match the schema")
     assert error(ddb.get_item, TableName="nope", Key={"pk": {"S": "a"}}) == ("ResourceNotFoundException", "Requested resource not found")
     # Not there yet: refused by name, never ignored.
-    assert error(ddb.scan, TableName="events")[0] == "NotImplemented"
+    assert error(ddb.batch_get_item, RequestItems={"events": {"Keys": [ok]}})[0] == "NotImplemented"
     # A number key is one number however it is written.
     ddb.put_item(TableName="events", Item={"pk": {"S": "a"}, "at": {"N": "1.50"}, "v": {"S": "first"}})
     assert ddb.get_item(TableName="events", Key={"pk": {"S": "a"}, "at": {"N": "15e-1"}})["Item"]["v"] == {"S": "first"}
@@ -221,3 +221,55 @@ def test_conditional_writes_as_kcl_makes_them(server):
     table.update_item(Key={"leaseKey": "shardId-000000000000"}, UpdateExpression="ADD tags :t",
                       ExpressionAttributeValues={":t": {"parent-1"}}, ConditionExpression=Attr("leaseCounter").gte(2))
     assert table.get_item(Key={"leaseKey": "shardId-000000000000"})["Item"]["tags"] == {"parent-1"}
+
+
+def test_query_and_scan_page_through_tables_and_indexes(server):
+    ddb = server.client("dynamodb")
+    ddb.create_table(
+        TableName="readings", BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "device", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "device", "AttributeType": "S"}, {"AttributeName": "at", "AttributeType": "N"},
+                              {"AttributeName": "owner", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "LeaseOwnerToLeaseKeyIndex",
+                                 "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}, {"AttributeName": "device", "KeyType": "RANGE"}],
+                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    ddb.get_waiter("table_exists").wait(TableName="readings", WaiterConfig={"Delay": 0.1})
+    moments = ["-1.5", "0", "0.25", "2", "10", "1e3"]
+    for device in ["d1", "d2", "d3"]:
+        for at in moments:
+            item = {"device": {"S": device}, "at": {"N": at}, "v": {"S": f"{device}@{at}"}}
+            if at == "0":
+                item["owner"] = {"S": "worker-1" if device != "d3" else "worker-2"}
+            ddb.put_item(TableName="readings", Item=item)
+    # Numbers sort by value, both ways, and the paginator follows LastEvaluatedKey.
+    pages = ddb.get_paginator("query").paginate(TableName="readings", KeyConditionExpression="device = :d",
+                                                ExpressionAttributeValues={":d": {"S": "d1"}}, Limit=2)
+    assert [i["at"]["N"] for p in pages for i in p["Items"]] == ["-1.5", "0", "0.25", "2", "10", "1000"]
+    back = ddb.query(TableName="readings", KeyConditionExpression="device = :d AND at >= :z", ScanIndexForward=False,
+                     ExpressionAttributeValues={":d": {"S": "d2"}, ":z": {"N": "0"}})
+    assert [i["at"]["N"] for i in back["Items"]] == ["1000", "10", "2", "0.25", "0"]
+    filtered = ddb.query(TableName="readings", KeyConditionExpression="device = :d", FilterExpression="v = :v",
+                         ExpressionAttributeValues={":d": {"S": "d3"}, ":v": {"S": "d3@2"}})
+    assert filtered["Count"] == 1 and filtered["ScannedCount"] == 6
+    # KCL's query of a worker's leases on the index.
+    owned = ddb.query(TableName="readings", IndexName="LeaseOwnerToLeaseKeyIndex", KeyConditionExpression="#o = :o",
+                      ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": {"S": "worker-1"}})
+    assert [i["device"]["S"] for i in owned["Items"]] == ["d1", "d2"] and set(owned["Items"][0]) == {"device", "at", "owner"}
+    assert error(ddb.query, TableName="readings", IndexName="LeaseOwnerToLeaseKeyIndex", ConsistentRead=True,
+                 KeyConditionExpression="#o = :o", ExpressionAttributeNames={"#o": "owner"},
+                 ExpressionAttributeValues={":o": {"S": "worker-1"}})[1] == "Consistent reads are not supported on global secondary indexes"
+    assert error(ddb.query, TableName="readings", KeyConditionExpression="at = :a",
+                 ExpressionAttributeValues={":a": {"N": "1"}})[1] == "Query condition missed key schema element: device"
+    # Scan: everything once through the paginator, and parallel segments that do not overlap.
+    scanned = [i for p in ddb.get_paginator("scan").paginate(TableName="readings", PaginationConfig={"PageSize": 4}) for i in p["Items"]]
+    assert len(scanned) == 18
+    segments = [ddb.scan(TableName="readings", Segment=s, TotalSegments=3)["Items"] for s in range(3)]
+    assert sorted(i["v"]["S"] for seg in segments for i in seg) == sorted(i["v"]["S"] for i in scanned)
+    assert ddb.scan(TableName="readings", Select="COUNT", FilterExpression="attribute_exists(#o)",
+                    ExpressionAttributeNames={"#o": "owner"})["Count"] == 3
+    # The index follows writes: a lease changing hands moves between owners.
+    ddb.update_item(TableName="readings", Key={"device": {"S": "d1"}, "at": {"N": "0"}}, UpdateExpression="SET #o = :w",
+                    ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":w": {"S": "worker-2"}})
+    two = ddb.query(TableName="readings", IndexName="LeaseOwnerToLeaseKeyIndex", KeyConditionExpression="#o = :o",
+                    ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": {"S": "worker-2"}})
+    assert [i["device"]["S"] for i in two["Items"]] == ["d1", "d3"]

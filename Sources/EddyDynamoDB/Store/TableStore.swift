@@ -21,6 +21,10 @@ final class TableStore: Sendable {
             CREATE TABLE IF NOT EXISTS items (
                 table_id INTEGER NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL, item BLOB NOT NULL, size INTEGER NOT NULL,
                 PRIMARY KEY (table_id, hash, range)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS index_entries (
+                table_id INTEGER NOT NULL, index_name TEXT NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL,
+                item_hash BLOB NOT NULL, item_range BLOB NOT NULL,
+                PRIMARY KEY (table_id, index_name, hash, range, item_hash, item_range)) WITHOUT ROWID;
             """)
         var loaded: [String: Table] = [:]
         for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms FROM tables") {
@@ -64,6 +68,7 @@ final class TableStore: Sendable {
         try tables.withLock { all in
             try db.transaction { t in
                 try t.query("DELETE FROM items WHERE table_id = ?", [.integer(table.id)])
+                try t.query("DELETE FROM index_entries WHERE table_id = ?", [.integer(table.id)])
                 try t.query("DELETE FROM tables WHERE id = ?", [.integer(table.id)])
             }
             all[Self.key(table.account, table.region, table.name)] = nil
@@ -92,6 +97,18 @@ final class TableStore: Sendable {
                                      [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0)
             let old = try stored.map(Self.decode)
             let item = try change(old)
+            for index in table.indexes {
+                let before = old.flatMap(index.key(of:)), after = item.flatMap(index.key(of:))
+                guard before != after else { continue }
+                if let before {
+                    try t.query("DELETE FROM index_entries WHERE table_id = ? AND index_name = ? AND hash = ? AND range = ? AND item_hash = ? AND item_range = ?",
+                                [.integer(table.id), .text(index.name), .blob(before.hash), .blob(before.range), .blob(key.hash), .blob(key.range)])
+                }
+                if let after {
+                    try t.query("INSERT OR REPLACE INTO index_entries (table_id, index_name, hash, range, item_hash, item_range) VALUES (?, ?, ?, ?, ?, ?)",
+                                [.integer(table.id), .text(index.name), .blob(after.hash), .blob(after.range), .blob(key.hash), .blob(key.range)])
+                }
+            }
             if let item {
                 try t.query("INSERT OR REPLACE INTO items (table_id, hash, range, item, size) VALUES (?, ?, ?, ?, ?)",
                             [.integer(table.id), .blob(key.hash), .blob(key.range), .blob(Self.encode(item)),
@@ -104,9 +121,70 @@ final class TableStore: Sendable {
         }
     }
 
+    /// A stored item with its key (and its key in the index read, if one is).
+    struct Row {
+        let key: StoredKey
+        let indexKey: StoredKey?
+        let item: Item
+    }
+
+    /// At most `limit` items, in key order: of one partition (`hash`), or of the whole table
+    /// (a Scan, `hash` nil), with the sort key within `range`, after `start`.
+    func rows(_ table: Table, index: SecondaryIndex?, hash: [UInt8]?, range: KeyRange?, forward: Bool,
+              after start: (key: StoredKey, indexKey: StoredKey?)?, limit: Int) throws -> [Row] {
+        var sql: String
+        var parameters: [SQLiteValue] = [.integer(table.id)]
+        let order = forward ? "ASC" : "DESC"
+        let later = forward ? ">" : "<"
+        let rangeColumn: String
+        if let index {
+            sql = "SELECT i.hash, i.range, e.hash, e.range, i.item FROM index_entries e JOIN items i ON i.table_id = e.table_id AND i.hash = e.item_hash AND i.range = e.item_range WHERE e.table_id = ? AND e.index_name = ?"
+            parameters.append(.text(index.name))
+            rangeColumn = "e.range"
+            if let hash { sql += " AND e.hash = ?"; parameters.append(.blob(hash)) }
+        } else {
+            sql = "SELECT hash, range, NULL, NULL, item FROM items WHERE table_id = ?"
+            rangeColumn = "range"
+            if let hash { sql += " AND hash = ?"; parameters.append(.blob(hash)) }
+        }
+        if let range {
+            let (condition, values) = range.sql(rangeColumn)
+            sql += " AND " + condition
+            parameters += values.map { .blob($0) }
+        }
+        if let start {
+            if index != nil, let indexKey = start.indexKey {
+                sql += hash == nil
+                    ? " AND (e.hash, e.range, e.item_hash, e.item_range) \(later) (?, ?, ?, ?)"
+                    : " AND (e.range, e.item_hash, e.item_range) \(later) (?, ?, ?)"
+                if hash == nil { parameters.append(.blob(indexKey.hash)) }
+                parameters += [.blob(indexKey.range), .blob(start.key.hash), .blob(start.key.range)]
+            } else if hash == nil {
+                sql += " AND (hash, range) \(later) (?, ?)"
+                parameters += [.blob(start.key.hash), .blob(start.key.range)]
+            } else {
+                sql += " AND range \(later) ?"
+                parameters.append(.blob(start.key.range))
+            }
+        }
+        if index != nil {
+            sql += hash == nil ? " ORDER BY e.hash \(order), e.range \(order), e.item_hash \(order), e.item_range \(order)"
+                               : " ORDER BY e.range \(order), e.item_hash \(order), e.item_range \(order)"
+        } else {
+            sql += hash == nil ? " ORDER BY hash \(order), range \(order)" : " ORDER BY range \(order)"
+        }
+        sql += " LIMIT ?"
+        parameters.append(.integer(Int64(max(0, limit))))
+        return try db.query(sql, parameters).map { row in
+            let indexKey: StoredKey? = index == nil ? nil : StoredKey(hash: row.blob(2) ?? [], range: row.blob(3) ?? [])
+            return Row(key: StoredKey(hash: row.blob(0) ?? [], range: row.blob(1) ?? []), indexKey: indexKey,
+                       item: try Self.decode(row.blob(4) ?? []))
+        }
+    }
+
     func reset() throws {
         try tables.withLock { all in
-            try db.execute("DELETE FROM items; DELETE FROM tables;")
+            try db.execute("DELETE FROM index_entries; DELETE FROM items; DELETE FROM tables;")
             all = [:]
         }
     }
