@@ -52,6 +52,8 @@ struct DynamoDBContext: Sendable {
     let service: DynamoDBService
     let request: RequestContext
     let now: Int64
+    /// The Host the client named (DescribeEndpoints answers it).
+    let host: String
 
     var store: TableStore { service.store }
 
@@ -72,6 +74,15 @@ struct DynamoDBContext: Sendable {
             throw .validation("Invalid table/index name.  Table/index names must be between 3 and 255 characters long, and may contain only the characters a-z, A-Z, 0-9, '_', '-', and '.'")
         }
         return name
+    }
+
+    /// The table a resource ARN names (tags).
+    func table(arn: String) throws(DynamoDBError) -> Table {
+        let prefix = "arn:aws:dynamodb:\(request.region):\(request.accountId):table/"
+        guard arn.hasPrefix(prefix), let table = store.table(request.accountId, request.region, String(arn.dropFirst(prefix.count))) else {
+            throw .resourceNotFound("Requested resource not found: ResourcArn: \(arn) not found")
+        }
+        return table
     }
 
     /// The table, as the caller's account and region see it.

@@ -17,7 +17,11 @@ public final class DynamoDBService: AWSService {
     static let actions: [any DynamoDBAction.Type] = [
         DynamoDBAPI.CreateTable.self, DynamoDBAPI.DescribeTable.self, DynamoDBAPI.ListTables.self, DynamoDBAPI.DeleteTable.self,
         DynamoDBAPI.PutItem.self, DynamoDBAPI.GetItem.self, DynamoDBAPI.UpdateItem.self, DynamoDBAPI.DeleteItem.self,
-        DynamoDBAPI.Query.self, DynamoDBAPI.Scan.self,
+        DynamoDBAPI.Query.self, DynamoDBAPI.Scan.self, DynamoDBAPI.UpdateTable.self,
+        DynamoDBAPI.TagResource.self, DynamoDBAPI.UntagResource.self, DynamoDBAPI.ListTagsOfResource.self,
+        DynamoDBAPI.DescribeTimeToLive.self, DynamoDBAPI.UpdateTimeToLive.self,
+        DynamoDBAPI.DescribeContinuousBackups.self, DynamoDBAPI.UpdateContinuousBackups.self,
+        DynamoDBAPI.DescribeLimits.self, DynamoDBAPI.DescribeEndpoints.self,
     ]
 
     static let description = OperationDispatcher<DynamoDBContext>.Description(
@@ -45,7 +49,21 @@ public final class DynamoDBService: AWSService {
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         dispatcher.handle(request, as: dispatcher.recognise(request.head),
-                          context: DynamoDBContext(service: self, request: request.context, now: clock()))
+                          context: DynamoDBContext(service: self, request: request.context, now: clock(),
+                                                   host: request.head.headers["Host"] ?? "localhost"))
+    }
+
+    /// Deletes expired items of the tables with time to live enabled, until cancelled.
+    public func runTimeToLive(every millis: Int64 = 1000) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(millis))
+            do {
+                let deleted = try TimeToLive.sweep(store, nowMillis: clock())
+                if deleted > 0 { logger.debug("time to live deleted \(deleted) expired item(s)") }
+            } catch {
+                logger.warning("time to live: \(error)")
+            }
+        }
     }
 
     public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {

@@ -191,12 +191,14 @@ struct Serve: AsyncParsableCommand {
         let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
         let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
         let deliveries = Task { await firehose.runDelivery() }
+        let expiries = Task { await dynamodb.runTimeToLive() }
         await lifecycle.waitForSignal()
         logger.info("shutting down: no new connections, finishing requests in flight")
         try? await channel.close()
         maintenance.cancel()
         metricsMaintenance.cancel()
         deliveries.cancel()
+        expiries.cancel()
         firehose.flush()
         try? metrics.flush()
         try? await server.shutdown()

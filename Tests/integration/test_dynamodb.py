@@ -273,3 +273,58 @@ def test_query_and_scan_page_through_tables_and_indexes(server):
     two = ddb.query(TableName="readings", IndexName="LeaseOwnerToLeaseKeyIndex", KeyConditionExpression="#o = :o",
                     ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": {"S": "worker-2"}})
     assert [i["device"]["S"] for i in two["Items"]] == ["d1", "d3"]
+
+
+def test_update_table_tags_time_to_live_and_backups(server):
+    ddb = server.client("dynamodb")
+    create(ddb, "workers", key="leaseKey")
+    for i in range(300):
+        ddb.put_item(TableName="workers", Item={"leaseKey": {"S": f"shard-{i:03d}"}, "leaseOwner": {"S": f"w{i % 3}"}})
+    # KCL adds its owner index once the table exists; the items already there are in it.
+    answer = ddb.update_table(
+        TableName="workers", AttributeDefinitions=[{"AttributeName": "leaseOwner", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "LeaseOwnerToLeaseKeyIndex",
+                                                 "KeySchema": [{"AttributeName": "leaseOwner", "KeyType": "HASH"},
+                                                               {"AttributeName": "leaseKey", "KeyType": "RANGE"}],
+                                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}}])["TableDescription"]
+    assert answer["GlobalSecondaryIndexes"][0]["IndexStatus"] == "CREATING"
+    index = ddb.describe_table(TableName="workers")["Table"]["GlobalSecondaryIndexes"][0]
+    assert index["IndexStatus"] == "ACTIVE" and index["IndexArn"].endswith(":table/workers/index/LeaseOwnerToLeaseKeyIndex")
+    owned = [i for p in ddb.get_paginator("query").paginate(
+        TableName="workers", IndexName="LeaseOwnerToLeaseKeyIndex", KeyConditionExpression="leaseOwner = :o",
+        ExpressionAttributeValues={":o": {"S": "w1"}}) for i in p["Items"]]
+    assert len(owned) == 100 and owned[0]["leaseKey"] == {"S": "shard-001"}
+    ddb.update_table(TableName="workers", DeletionProtectionEnabled=True)
+    assert ddb.describe_table(TableName="workers")["Table"]["DeletionProtectionEnabled"] is True
+    ddb.update_table(TableName="workers", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "LeaseOwnerToLeaseKeyIndex"}}])
+    described = ddb.describe_table(TableName="workers")["Table"]
+    assert "GlobalSecondaryIndexes" not in described and described["AttributeDefinitions"] == [
+        {"AttributeName": "leaseKey", "AttributeType": "S"}]
+
+    arn = described["TableArn"]
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "app", "Value": "kcl"}, {"Key": "team", "Value": "data"}])
+    ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "app", "Value": "kcl"}]
+    assert error(ddb.list_tags_of_resource, ResourceArn=arn + "x")[0] == "ResourceNotFoundException"
+
+    assert ddb.describe_continuous_backups(TableName="workers")["ContinuousBackupsDescription"][
+        "PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "DISABLED"
+    ddb.update_continuous_backups(TableName="workers", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    assert ddb.describe_continuous_backups(TableName="workers")["ContinuousBackupsDescription"][
+        "PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+
+    # Time to live: expired items go, others stay.
+    import time
+    assert ddb.describe_time_to_live(TableName="workers")["TimeToLiveDescription"]["TimeToLiveStatus"] == "DISABLED"
+    ddb.update_time_to_live(TableName="workers", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+    now = int(time.time())
+    ddb.put_item(TableName="workers", Item={"leaseKey": {"S": "old"}, "expires": {"N": str(now - 10)}})
+    ddb.put_item(TableName="workers", Item={"leaseKey": {"S": "new"}, "expires": {"N": str(now + 3600)}})
+    deadline = time.time() + 10
+    while "Item" in ddb.get_item(TableName="workers", Key={"leaseKey": {"S": "old"}}) and time.time() < deadline:
+        time.sleep(0.2)
+    assert "Item" not in ddb.get_item(TableName="workers", Key={"leaseKey": {"S": "old"}})
+    assert "Item" in ddb.get_item(TableName="workers", Key={"leaseKey": {"S": "new"}})
+    assert ddb.describe_time_to_live(TableName="workers")["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
+    assert ddb.describe_limits()["TableMaxReadCapacityUnits"] == 40000

@@ -19,6 +19,9 @@ struct Table: Sendable {
     var tableId: String
     var definition: DynamoDBAPI.CreateTableInput
     var createdMillis: Int64
+    /// The attribute holding items' expiry times, while time to live is enabled.
+    var timeToLiveAttribute: String? = nil
+    var pointInTimeRecovery = false
 
     var arn: String { "arn:aws:dynamodb:\(region):\(account):table/\(name)" }
 

@@ -2,7 +2,10 @@ import EddyWire
 
 extension Table {
     /// The table as DescribeTable (and CreateTable, DeleteTable) report it.
-    func description(status: TableStatus, usage: (items: Int64, bytes: Int64)) -> DynamoDBAPI.TableDescription {
+    /// `creatingIndex`: an index UpdateTable has just added, answered as CREATING (it is
+    /// backfilled by then, and ACTIVE from the next DescribeTable on).
+    func description(status: TableStatus, usage: (items: Int64, bytes: Int64),
+                     creatingIndex: String? = nil) -> DynamoDBAPI.TableDescription {
         let d = definition
         let created = Timestamp(millis: createdMillis)
         let onDemand = d.billingMode == .PAY_PER_REQUEST
@@ -23,7 +26,9 @@ extension Table {
         out.globalSecondaryIndexes = d.globalSecondaryIndexes.map { indexes in
             indexes.map { index in
                 DynamoDBAPI.GlobalSecondaryIndexDescription(
-                    indexName: index.indexName, keySchema: index.keySchema, projection: index.projection, indexStatus: indexStatus,
+                    indexName: index.indexName, keySchema: index.keySchema, projection: index.projection,
+                    indexStatus: index.indexName == creatingIndex ? .CREATING : indexStatus,
+                    backfilling: index.indexName == creatingIndex ? true : nil,
                     provisionedThroughput: throughput(index.provisionedThroughput), indexSizeBytes: 0, itemCount: 0,
                     indexArn: "\(arn)/index/\(index.indexName)")
             }

@@ -17,7 +17,8 @@ final class TableStore: Sendable {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS tables (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
-                table_id TEXT NOT NULL, definition BLOB NOT NULL, created_ms INTEGER NOT NULL, UNIQUE (account, region, name));
+                table_id TEXT NOT NULL, definition BLOB NOT NULL, created_ms INTEGER NOT NULL,
+                ttl_attribute TEXT, pitr INTEGER NOT NULL DEFAULT 0, UNIQUE (account, region, name));
             CREATE TABLE IF NOT EXISTS items (
                 table_id INTEGER NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL, item BLOB NOT NULL, size INTEGER NOT NULL,
                 PRIMARY KEY (table_id, hash, range)) WITHOUT ROWID;
@@ -27,7 +28,7 @@ final class TableStore: Sendable {
                 PRIMARY KEY (table_id, index_name, hash, range, item_hash, item_range)) WITHOUT ROWID;
             """)
         var loaded: [String: Table] = [:]
-        for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms FROM tables") {
+        for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms, ttl_attribute, pitr FROM tables") {
             let account = try row.text(1), region = try row.text(2), name = try row.text(3)
             guard let bytes = row.blob(5), let tree = try? JSONParser.parse(bytes),
                   let definition = try? DynamoDBAPI.CreateTableInput.decode(tree, style: .json) else {
@@ -35,7 +36,8 @@ final class TableStore: Sendable {
             }
             loaded[Self.key(account, region, name)] = Table(id: try row.integer(0), account: account, region: region, name: name,
                                                             tableId: try row.text(4), definition: definition,
-                                                            createdMillis: try row.integer(6))
+                                                            createdMillis: try row.integer(6), timeToLiveAttribute: row.optionalText(7),
+                                                            pointInTimeRecovery: row.optionalInteger(8) == 1)
         }
         tables = Mutex(loaded)
     }
@@ -43,6 +45,8 @@ final class TableStore: Sendable {
     func table(_ account: String, _ region: String, _ name: String) -> Table? {
         tables.withLock { $0[Self.key(account, region, name)] }
     }
+
+    func allTables() -> [Table] { tables.withLock { Array($0.values) } }
 
     func all(_ account: String, _ region: String) -> [Table] {
         tables.withLock { $0.values.filter { $0.account == account && $0.region == region } }
@@ -62,6 +66,42 @@ final class TableStore: Sendable {
             all[key] = table
             return table
         }
+    }
+
+    /// Stores a table's changed definition and settings.
+    func save(_ table: Table) throws {
+        try tables.withLock { all in
+            try db.query("UPDATE tables SET definition = ?, ttl_attribute = ?, pitr = ? WHERE id = ?",
+                         [.blob(table.definition.jsonBytes()), table.timeToLiveAttribute.map { .text($0) } ?? .null,
+                          .integer(table.pointInTimeRecovery ? 1 : 0), .integer(table.id)])
+            all[Self.key(table.account, table.region, table.name)] = table
+        }
+    }
+
+    /// Adds every item with the index's key attributes to a new index, a page at a time.
+    func backfill(_ table: Table, _ index: SecondaryIndex) throws {
+        var after: (key: StoredKey, indexKey: StoredKey?)?
+        while true {
+            let rows = try self.rows(table, index: nil, hash: nil, range: nil, forward: true, after: after, limit: 256)
+            try db.transaction { t in
+                for row in rows {
+                    // Read again inside the transaction: a write since the page was read keeps
+                    // its own index entry right, and this must not undo it.
+                    guard let stored = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                                                   [.integer(table.id), .blob(row.key.hash), .blob(row.key.range)]).first?.blob(0),
+                          let indexKey = index.key(of: try Self.decode(stored)) else { continue }
+                    try t.query("INSERT OR REPLACE INTO index_entries (table_id, index_name, hash, range, item_hash, item_range) VALUES (?, ?, ?, ?, ?, ?)",
+                                [.integer(table.id), .text(index.name), .blob(indexKey.hash), .blob(indexKey.range),
+                                 .blob(row.key.hash), .blob(row.key.range)])
+                }
+            }
+            guard let last = rows.last, rows.count == 256 else { return }
+            after = (last.key, nil)
+        }
+    }
+
+    func dropIndex(_ table: Table, _ name: String) throws {
+        try db.query("DELETE FROM index_entries WHERE table_id = ? AND index_name = ?", [.integer(table.id), .text(name)])
     }
 
     func delete(_ table: Table) throws {
