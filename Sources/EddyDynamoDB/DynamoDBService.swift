@@ -22,6 +22,7 @@ public final class DynamoDBService: AWSService {
         DynamoDBAPI.DescribeTimeToLive.self, DynamoDBAPI.UpdateTimeToLive.self,
         DynamoDBAPI.DescribeContinuousBackups.self, DynamoDBAPI.UpdateContinuousBackups.self,
         DynamoDBAPI.DescribeLimits.self, DynamoDBAPI.DescribeEndpoints.self,
+        DynamoDBAPI.BatchWriteItem.self, DynamoDBAPI.BatchGetItem.self,
     ]
 
     static let description = OperationDispatcher<DynamoDBContext>.Description(

@@ -132,7 +132,7 @@ def test_item_errors(server):
         ("ValidationException", "The provided key element does not match the schema")
     assert error(ddb.get_item, TableName="nope", Key={"pk": {"S": "a"}}) == ("ResourceNotFoundException", "Requested resource not found")
     # Not there yet: refused by name, never ignored.
-    assert error(ddb.batch_get_item, RequestItems={"events": {"Keys": [ok]}})[0] == "NotImplemented"
+    assert error(ddb.transact_get_items, TransactItems=[{"Get": {"TableName": "events", "Key": ok}}])[0] == "NotImplemented"
     # A number key is one number however it is written.
     ddb.put_item(TableName="events", Item={"pk": {"S": "a"}, "at": {"N": "1.50"}, "v": {"S": "first"}})
     assert ddb.get_item(TableName="events", Key={"pk": {"S": "a"}, "at": {"N": "15e-1"}})["Item"]["v"] == {"S": "first"}
@@ -328,3 +328,29 @@ def test_update_table_tags_time_to_live_and_backups(server):
     assert ddb.describe_time_to_live(TableName="workers")["TimeToLiveDescription"] == {
         "TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
     assert ddb.describe_limits()["TableMaxReadCapacityUnits"] == 40000
+
+
+def test_batch_writes_and_reads(server):
+    ddb = server.client("dynamodb")
+    create(ddb, "lookups")
+    create(ddb, "others")
+    table = boto3.resource("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test").Table("lookups")
+    with table.batch_writer() as batch:  # BatchWriteItem, 25 at a time
+        for i in range(120):
+            batch.put_item(Item={"pk": f"c-{i}", "segment": "gold" if i % 2 else "silver"})
+        batch.delete_item(Key={"pk": "c-0"})
+    assert ddb.describe_table(TableName="lookups")["Table"]["ItemCount"] == 119
+    answer = ddb.batch_get_item(RequestItems={
+        "lookups": {"Keys": [{"pk": {"S": "c-1"}}, {"pk": {"S": "c-0"}}, {"pk": {"S": "c-2"}}], "ProjectionExpression": "segment"},
+        "others": {"Keys": [{"pk": {"S": "x"}}]}})
+    assert sorted(i["segment"]["S"] for i in answer["Responses"]["lookups"]) == ["gold", "silver"]
+    assert answer["Responses"]["others"] == [] and answer["UnprocessedKeys"] == {}
+    assert error(ddb.batch_write_item, RequestItems={"lookups": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}},
+                                                                 {"DeleteRequest": {"Key": {"pk": {"S": "a"}}}}]})[1] == \
+        "Provided list of item keys contains duplicates"
+    sixty = {"Keys": [{"pk": {"S": f"k{i}"}} for i in range(60)]}
+    assert error(ddb.batch_get_item, RequestItems={"lookups": sixty, "others": sixty})[1] == \
+        "Too many items requested for the BatchGetItem call"
+    assert error(ddb.batch_write_item, RequestItems={"nope": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]})[0] == \
+        "ResourceNotFoundException"

@@ -1,0 +1,47 @@
+import EddyWire
+
+/// BatchWriteItem: up to 25 puts and deletes over any tables, each checked as PutItem and
+/// DeleteItem check them, all checked before any is written; none is left unprocessed.
+extension DynamoDBAPI.BatchWriteItem: DynamoDBAction {
+    static let maxRequests = 25
+
+    static func perform(_ input: Input, in c: DynamoDBContext) throws(DynamoDBError) -> Output {
+        let total = input.requestItems.entries.reduce(0) { $0 + $1.value.count }
+        guard total <= maxRequests else {
+            throw .validation("Too many items requested for the BatchWriteItem call")
+        }
+        var writes: [(Table, StoredKey, Item?)] = []
+        for (name, requests) in input.requestItems.entries {
+            let table = try c.itemTable(name)
+            try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
+            var keys = Set<StoredKey>()
+            for request in requests {
+                let write: (StoredKey, Item?)
+                switch (request.putRequest, request.deleteRequest) {
+                case (let put?, nil):
+                    let item = try AttributeValues.checked(put.item)
+                    guard AttributeValues.size(of: item) <= AttributeValues.maxItemBytes else {
+                        throw .validation("Item size has exceeded the maximum allowed size")
+                    }
+                    write = (try table.key(ofItem: item), item)
+                case (nil, let delete?):
+                    write = (try table.key(named: try AttributeValues.checked(delete.key)), nil)
+                default:
+                    throw .invalid("A WriteRequest must contain exactly one of PutRequest and DeleteRequest")
+                }
+                guard keys.insert(write.0).inserted else { throw .validation("Provided list of item keys contains duplicates") }
+                writes.append((table, write.0, write.1))
+            }
+        }
+        var units: [String: Double] = [:]
+        for (table, key, item) in writes {
+            let (old, _) = try c.change(table, key) { (_) throws(DynamoDBError) in item }
+            let bytes = max(item.map(AttributeValues.size(of:)) ?? 0, old.map(AttributeValues.size(of:)) ?? 0)
+            units[table.name, default: 0] += Capacity.writeUnits(bytes: bytes)
+        }
+        let consumed = units.sorted { $0.key < $1.key }.compactMap {
+            Capacity.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
+        }
+        return Output(unprocessedItems: ShapeMap(), consumedCapacity: consumed.isEmpty ? nil : consumed)
+    }
+}
