@@ -8,6 +8,9 @@ enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
     case limitExceeded(String)
     /// A write's condition was false; the item is returned when the request asked for it.
     case conditionalCheckFailed(Item?)
+    /// A transaction written in part by none: one reason per action, in order.
+    case transactionCanceled([DynamoDBAPI.CancellationReason])
+    case idempotentParameterMismatch(String)
     case notImplemented(String)
     case serviceUnavailable(String)
 
@@ -20,6 +23,17 @@ enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
         case .conditionalCheckFailed(let item):
             AWSError(code: "ConditionalCheckFailedException", message: "The conditional request failed",
                      jsonMembers: item.map { [("Item", TableStore.encode($0))] } ?? [])
+        case .transactionCanceled(let reasons):
+            AWSError(code: "TransactionCanceledException",
+                     message: "Transaction cancelled, please refer cancellation reasons for specific reasons [\(reasons.map { $0.code ?? "None" }.joined(separator: ", "))]",
+                     jsonMembers: [("CancellationReasons", {
+                         var w = JSONWriter()
+                         w.beginArray()
+                         for reason in reasons { reason.encode(json: &w) }
+                         w.endArray()
+                         return w.bytes
+                     }())])
+        case .idempotentParameterMismatch(let m): AWSError(code: "IdempotentParameterMismatchException", message: m)
         case .notImplemented(let op):
             AWSError(code: "NotImplemented", message: "Eddy does not implement the DynamoDB operation \(op) yet.", status: 501)
         case .serviceUnavailable(let m): AWSError(code: "ServiceUnavailable", message: m, status: 503)
@@ -115,6 +129,29 @@ struct DynamoDBContext: Sendable {
             if let failure { throw failure }
             throw .serviceUnavailable("Could not store the change: \(error)")
         }
+    }
+
+    /// Several changes in one transaction; `body`'s own errors pass through as they are.
+    func transaction<T>(_ body: (TableStore.Writer) throws(DynamoDBError) -> T) throws(DynamoDBError) -> T {
+        var failure: DynamoDBError?
+        do {
+            return try store.transaction { writer in
+                do throws(DynamoDBError) {
+                    return try body(writer)
+                } catch {
+                    failure = error
+                    throw error
+                }
+            }
+        } catch {
+            if let failure { throw failure }
+            throw .serviceUnavailable("Could not store the change: \(error)")
+        }
+    }
+
+    /// A store read inside a transaction body, its failure as the service's error.
+    func read<T>(_ body: () throws -> T) throws(DynamoDBError) -> T {
+        do { return try body() } catch { throw .serviceUnavailable("Could not read the table: \(error)") }
     }
 
     func storage<T>(_ body: () throws -> T) throws(DynamoDBError) -> T {

@@ -8,6 +8,7 @@ public final class DynamoDBService: AWSService {
     public let recognition = ServiceRecognition(signingName: "dynamodb", displayName: "Amazon DynamoDB",
                                                 targetPrefixes: [DynamoDBAPI.targetPrefix])
     let store: TableStore
+    let requestTokens = RequestTokens()
     let dispatcher: OperationDispatcher<DynamoDBContext>
     let clock: @Sendable () -> Int64
     /// How long a new table stays CREATING.
@@ -23,6 +24,7 @@ public final class DynamoDBService: AWSService {
         DynamoDBAPI.DescribeContinuousBackups.self, DynamoDBAPI.UpdateContinuousBackups.self,
         DynamoDBAPI.DescribeLimits.self, DynamoDBAPI.DescribeEndpoints.self,
         DynamoDBAPI.BatchWriteItem.self, DynamoDBAPI.BatchGetItem.self,
+        DynamoDBAPI.TransactWriteItems.self, DynamoDBAPI.TransactGetItems.self,
     ]
 
     static let description = OperationDispatcher<DynamoDBContext>.Description(

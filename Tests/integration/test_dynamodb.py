@@ -132,7 +132,7 @@ def test_item_errors(server):
         ("ValidationException", "The provided key element does not match the schema")
     assert error(ddb.get_item, TableName="nope", Key={"pk": {"S": "a"}}) == ("ResourceNotFoundException", "Requested resource not found")
     # Not there yet: refused by name, never ignored.
-    assert error(ddb.transact_get_items, TransactItems=[{"Get": {"TableName": "events", "Key": ok}}])[0] == "NotImplemented"
+    assert error(ddb.execute_statement, Statement="SELECT * FROM events")[0] == "NotImplemented"
     # A number key is one number however it is written.
     ddb.put_item(TableName="events", Item={"pk": {"S": "a"}, "at": {"N": "1.50"}, "v": {"S": "first"}})
     assert ddb.get_item(TableName="events", Key={"pk": {"S": "a"}, "at": {"N": "15e-1"}})["Item"]["v"] == {"S": "first"}
@@ -354,3 +354,44 @@ def test_batch_writes_and_reads(server):
         "Too many items requested for the BatchGetItem call"
     assert error(ddb.batch_write_item, RequestItems={"nope": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]})[0] == \
         "ResourceNotFoundException"
+
+
+def test_transactions_are_all_or_nothing(server):
+    ddb = server.client("dynamodb")
+    create(ddb, "accounts")
+    ddb.put_item(TableName="accounts", Item={"pk": {"S": "alice"}, "balance": {"N": "100"}})
+    ddb.put_item(TableName="accounts", Item={"pk": {"S": "bob"}, "balance": {"N": "0"}})
+    transfer = [
+        {"Update": {"TableName": "accounts", "Key": {"pk": {"S": "alice"}}, "UpdateExpression": "SET balance = balance - :a",
+                    "ConditionExpression": "balance >= :a", "ExpressionAttributeValues": {":a": {"N": "60"}},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+        {"Update": {"TableName": "accounts", "Key": {"pk": {"S": "bob"}}, "UpdateExpression": "SET balance = balance + :a",
+                    "ExpressionAttributeValues": {":a": {"N": "60"}}}},
+        {"Put": {"TableName": "accounts", "Item": {"pk": {"S": "log-1"}, "what": {"S": "transfer"}},
+                 "ConditionExpression": "attribute_not_exists(pk)"}},
+    ]
+    ddb.transact_write_items(TransactItems=transfer, ClientRequestToken="transfer-1")
+    # The same token and request again: answered, not applied twice.
+    ddb.transact_write_items(TransactItems=transfer, ClientRequestToken="transfer-1")
+    balances = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "accounts", "Key": {"pk": {"S": n}}}} for n in ["alice", "bob"]])
+    assert [r["Item"]["balance"]["N"] for r in balances["Responses"]] == ["40", "60"]
+    assert error(ddb.transact_write_items, TransactItems=transfer[:1], ClientRequestToken="transfer-1")[0] == \
+        "IdempotentParameterMismatchException"
+    # Not enough money: nothing is written, and the reasons say which action failed.
+    with pytest.raises(ClientError) as e:
+        ddb.transact_write_items(TransactItems=transfer[:2] + [{"Delete": {"TableName": "accounts", "Key": {"pk": {"S": "log-1"}}}}])
+    response = e.value.response
+    assert response["Error"]["Code"] == "TransactionCanceledException"
+    assert response["Error"]["Message"] == \
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, None]"
+    assert [r["Code"] for r in response["CancellationReasons"]] == ["ConditionalCheckFailed", "None", "None"]
+    assert response["CancellationReasons"][0]["Item"]["balance"] == {"N": "40"}
+    assert "Item" in ddb.get_item(TableName="accounts", Key={"pk": {"S": "log-1"}})
+    assert error(ddb.transact_write_items, TransactItems=[transfer[1], transfer[1]])[1] == \
+        "Transaction request cannot include multiple operations on one item"
+    check = ddb.transact_write_items(TransactItems=[
+        {"ConditionCheck": {"TableName": "accounts", "Key": {"pk": {"S": "bob"}}, "ConditionExpression": "balance = :b",
+                            "ExpressionAttributeValues": {":b": {"N": "60"}}}},
+        {"Delete": {"TableName": "accounts", "Key": {"pk": {"S": "log-1"}}}}], ReturnConsumedCapacity="TOTAL")
+    assert check["ConsumedCapacity"][0]["TableName"] == "accounts"
+    assert "Item" not in ddb.get_item(TableName="accounts", Key={"pk": {"S": "log-1"}})

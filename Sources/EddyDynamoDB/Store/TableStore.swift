@@ -132,10 +132,26 @@ final class TableStore: Sendable {
     /// transaction, so that a condition is checked against the item it replaces. A throwing
     /// `change` writes nothing.
     func change(_ table: Table, _ key: StoredKey, _ change: (Item?) throws -> Item?) throws -> (old: Item?, new: Item?) {
-        try db.transaction { t in
-            let stored = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
-                                     [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0)
-            let old = try stored.map(Self.decode)
+        try db.transaction { t in try Writer(transaction: t).change(table, key, change) }
+    }
+
+    /// Several changes in one transaction (TransactWriteItems): all are written or none.
+    func transaction<T>(_ body: (Writer) throws -> T) throws -> T {
+        try db.transaction { t in try body(Writer(transaction: t)) }
+    }
+
+    /// Item reads and writes inside one transaction, keeping the indexes in step.
+    struct Writer {
+        let transaction: SQLiteDatabase.Transaction
+
+        func item(_ table: Table, _ key: StoredKey) throws -> Item? {
+            try transaction.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
+                                  [.integer(table.id), .blob(key.hash), .blob(key.range)]).first?.blob(0).map(TableStore.decode)
+        }
+
+        func change(_ table: Table, _ key: StoredKey, _ change: (Item?) throws -> Item?) throws -> (old: Item?, new: Item?) {
+            let t = transaction
+            let old = try item(table, key)
             let item = try change(old)
             for index in table.indexes {
                 let before = old.flatMap(index.key(of:)), after = item.flatMap(index.key(of:))
@@ -151,7 +167,7 @@ final class TableStore: Sendable {
             }
             if let item {
                 try t.query("INSERT OR REPLACE INTO items (table_id, hash, range, item, size) VALUES (?, ?, ?, ?, ?)",
-                            [.integer(table.id), .blob(key.hash), .blob(key.range), .blob(Self.encode(item)),
+                            [.integer(table.id), .blob(key.hash), .blob(key.range), .blob(TableStore.encode(item)),
                              .integer(Int64(AttributeValues.size(of: item)))])
             } else if old != nil {
                 try t.query("DELETE FROM items WHERE table_id = ? AND hash = ? AND range = ?",
