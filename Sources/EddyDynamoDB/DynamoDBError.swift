@@ -117,7 +117,7 @@ struct DynamoDBContext: Sendable {
                 _ body: (Item?) throws(DynamoDBError) -> Item?) throws(DynamoDBError) -> (old: Item?, new: Item?) {
         var failure: DynamoDBError?
         do {
-            return try store.change(table, key) { old in
+            let result = try store.change(table, key) { old in
                 do throws(DynamoDBError) {
                     return try body(old)
                 } catch {
@@ -125,6 +125,8 @@ struct DynamoDBContext: Sendable {
                     throw error
                 }
             }
+            service.changes.publish(table, old: result.old, new: result.new, at: now)
+            return result
         } catch {
             if let failure { throw failure }
             throw .serviceUnavailable("Could not store the change: \(error)")

@@ -9,6 +9,7 @@ public final class DynamoDBService: AWSService {
                                                 targetPrefixes: [DynamoDBAPI.targetPrefix])
     let store: TableStore
     let requestTokens = RequestTokens()
+    let changes: ChangeRecords
     let dispatcher: OperationDispatcher<DynamoDBContext>
     let clock: @Sendable () -> Int64
     /// How long a new table stays CREATING.
@@ -25,6 +26,8 @@ public final class DynamoDBService: AWSService {
         DynamoDBAPI.DescribeLimits.self, DynamoDBAPI.DescribeEndpoints.self,
         DynamoDBAPI.BatchWriteItem.self, DynamoDBAPI.BatchGetItem.self,
         DynamoDBAPI.TransactWriteItems.self, DynamoDBAPI.TransactGetItems.self,
+        DynamoDBAPI.EnableKinesisStreamingDestination.self, DynamoDBAPI.DisableKinesisStreamingDestination.self,
+        DynamoDBAPI.DescribeKinesisStreamingDestination.self,
     ]
 
     static let description = OperationDispatcher<DynamoDBContext>.Description(
@@ -35,8 +38,10 @@ public final class DynamoDBService: AWSService {
     /// `root`: the directory holding the service's database. Every write is committed before it
     /// is acknowledged, so it survives the process being killed; `durable` also syncs each commit
     /// to the disk (a power loss).
-    public init(root: String, durable: Bool, logger: Logger, createMillis: Int64 = 50,
+    /// `streams`: where tables with a Kinesis streaming destination put their changes.
+    public init(root: String, durable: Bool, logger: Logger, streams: (any StreamRecordWriter)? = nil, createMillis: Int64 = 50,
                 clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+        changes = ChangeRecords(streams: streams, logger: logger)
         try FileSystem.createDirectory(root)
         store = try TableStore(path: root + "/tables.sqlite", durable: durable)
         self.clock = clock
@@ -61,7 +66,9 @@ public final class DynamoDBService: AWSService {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(millis))
             do {
-                let deleted = try TimeToLive.sweep(store, nowMillis: clock())
+                let deleted = try TimeToLive.sweep(store, nowMillis: clock()) { table, old in
+                    self.changes.publish(table, old: old, new: nil, at: self.clock(), origin: .timeToLive)
+                }
                 if deleted > 0 { logger.debug("time to live deleted \(deleted) expired item(s)") }
             } catch {
                 logger.warning("time to live: \(error)")

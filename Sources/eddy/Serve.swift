@@ -153,7 +153,8 @@ struct Serve: AsyncParsableCommand {
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
-        let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"))
+        let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"),
+                                           streams: kinesis)
         let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose, dynamodb]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId, authentication: authentication),

@@ -395,3 +395,41 @@ def test_transactions_are_all_or_nothing(server):
         {"Delete": {"TableName": "accounts", "Key": {"pk": {"S": "log-1"}}}}], ReturnConsumedCapacity="TOTAL")
     assert check["ConsumedCapacity"][0]["TableName"] == "accounts"
     assert "Item" not in ddb.get_item(TableName="accounts", Key={"pk": {"S": "log-1"}})
+
+
+def test_table_changes_stream_into_kinesis(server):
+    ddb, kinesis = server.client("dynamodb"), server.client()
+    kinesis.create_stream(StreamName="customer-changes", ShardCount=1)
+    kinesis.get_waiter("stream_exists").wait(StreamName="customer-changes", WaiterConfig={"Delay": 0.1})
+    stream_arn = kinesis.describe_stream_summary(StreamName="customer-changes")["StreamDescriptionSummary"]["StreamARN"]
+    create(ddb, "customers")
+    assert error(ddb.enable_kinesis_streaming_destination, TableName="customers",
+                 StreamArn=stream_arn.replace("customer-changes", "nope"))[0] == "ResourceNotFoundException"
+    enabled = ddb.enable_kinesis_streaming_destination(TableName="customers", StreamArn=stream_arn)
+    assert enabled["DestinationStatus"] == "ENABLING"
+    assert ddb.describe_kinesis_streaming_destination(TableName="customers")["KinesisDataStreamDestinations"][0][
+        "DestinationStatus"] == "ACTIVE"
+    ddb.put_item(TableName="customers", Item={"pk": {"S": "c-1"}, "tier": {"S": "gold"}})
+    ddb.update_item(TableName="customers", Key={"pk": {"S": "c-1"}}, UpdateExpression="SET tier = :t",
+                    ExpressionAttributeValues={":t": {"S": "platinum"}})
+    ddb.delete_item(TableName="customers", Key={"pk": {"S": "c-1"}})
+    # A refused write streams nothing.
+    with pytest.raises(ClientError):
+        ddb.put_item(TableName="customers", Item={"pk": {"S": "c-2"}}, ConditionExpression="attribute_exists(pk)")
+    iterator = kinesis.get_shard_iterator(StreamName="customer-changes", ShardId="shardId-000000000000",
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator)["Records"]
+    changes = [json.loads(r["Data"]) for r in records]
+    assert [c["eventName"] for c in changes] == ["INSERT", "MODIFY", "REMOVE"]
+    assert len({r["PartitionKey"] for r in records}) == 1
+    first, second, third = changes
+    assert first["tableName"] == "customers" and first["awsRegion"] == "us-east-1" and first["eventSource"] == "aws:dynamodb"
+    assert first["recordFormat"] == "application/json" and first["dynamodb"]["Keys"] == {"pk": {"S": "c-1"}}
+    assert first["dynamodb"]["NewImage"] == {"pk": {"S": "c-1"}, "tier": {"S": "gold"}} and "OldImage" not in first["dynamodb"]
+    assert second["dynamodb"]["OldImage"]["tier"] == {"S": "gold"} and second["dynamodb"]["NewImage"]["tier"] == {"S": "platinum"}
+    assert third["dynamodb"]["OldImage"]["tier"] == {"S": "platinum"} and "NewImage" not in third["dynamodb"]
+    assert abs(first["dynamodb"]["ApproximateCreationDateTime"] / 1000 - __import__("time").time()) < 60
+    assert first["dynamodb"]["SizeBytes"] > 0
+    ddb.disable_kinesis_streaming_destination(TableName="customers", StreamArn=stream_arn)
+    ddb.put_item(TableName="customers", Item={"pk": {"S": "c-3"}})
+    assert len(kinesis.get_records(ShardIterator=iterator)["Records"]) == 3

@@ -36,6 +36,7 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             plans.append(plan)
         }
         var units: [String: Double] = [:]
+        var committed: [(Table, Item?, Item?)] = []
         try c.transaction { (writer) throws(DynamoDBError) in
             var olds: [Item?] = []
             var reasons: [DynamoDBAPI.CancellationReason] = []
@@ -59,11 +60,13 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
                 }
                 let new = try write(old)
                 _ = try c.read { try writer.change(plan.table, plan.key) { _ in new } }
+                committed.append((plan.table, old, new))
                 let bytes = max(old.map(AttributeValues.size(of:)) ?? 0, new.map(AttributeValues.size(of:)) ?? 0)
                 // Transactional writes cost twice a plain write.
                 units[plan.table.name, default: 0] += 2 * Capacity.writeUnits(bytes: bytes)
             }
         }
+        for (table, old, new) in committed { c.service.changes.publish(table, old: old, new: new, at: c.now) }
         if let tokenKey { c.service.requestTokens.record(tokenKey, fingerprint: fingerprint, now: c.now) }
         let consumed = units.sorted { $0.key < $1.key }.compactMap {
             Capacity.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)

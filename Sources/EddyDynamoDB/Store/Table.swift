@@ -22,6 +22,10 @@ struct Table: Sendable {
     /// The attribute holding items' expiry times, while time to live is enabled.
     var timeToLiveAttribute: String? = nil
     var pointInTimeRecovery = false
+    /// Kinesis streams receiving the table's changes (EnableKinesisStreamingDestination).
+    var kinesisDestinations: [DynamoDBAPI.KinesisDataStreamDestination] = []
+
+    var streamsChanges: Bool { kinesisDestinations.contains { $0.destinationStatus == .ACTIVE } }
 
     var arn: String { "arn:aws:dynamodb:\(region):\(account):table/\(name)" }
 

@@ -18,7 +18,7 @@ final class TableStore: Sendable {
             CREATE TABLE IF NOT EXISTS tables (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
                 table_id TEXT NOT NULL, definition BLOB NOT NULL, created_ms INTEGER NOT NULL,
-                ttl_attribute TEXT, pitr INTEGER NOT NULL DEFAULT 0, UNIQUE (account, region, name));
+                ttl_attribute TEXT, pitr INTEGER NOT NULL DEFAULT 0, destinations BLOB, UNIQUE (account, region, name));
             CREATE TABLE IF NOT EXISTS items (
                 table_id INTEGER NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL, item BLOB NOT NULL, size INTEGER NOT NULL,
                 PRIMARY KEY (table_id, hash, range)) WITHOUT ROWID;
@@ -28,16 +28,21 @@ final class TableStore: Sendable {
                 PRIMARY KEY (table_id, index_name, hash, range, item_hash, item_range)) WITHOUT ROWID;
             """)
         var loaded: [String: Table] = [:]
-        for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms, ttl_attribute, pitr FROM tables") {
+        for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms, ttl_attribute, pitr, destinations FROM tables") {
             let account = try row.text(1), region = try row.text(2), name = try row.text(3)
             guard let bytes = row.blob(5), let tree = try? JSONParser.parse(bytes),
                   let definition = try? DynamoDBAPI.CreateTableInput.decode(tree, style: .json) else {
                 throw StorageError("table \(name) has an unreadable definition")
             }
+            var destinations: [DynamoDBAPI.KinesisDataStreamDestination] = []
+            if let stored = row.blob(9), case .array(let entries)? = try? JSONParser.parse(stored) {
+                destinations = entries.compactMap { try? DynamoDBAPI.KinesisDataStreamDestination.decode($0, style: .json) }
+            }
             loaded[Self.key(account, region, name)] = Table(id: try row.integer(0), account: account, region: region, name: name,
                                                             tableId: try row.text(4), definition: definition,
                                                             createdMillis: try row.integer(6), timeToLiveAttribute: row.optionalText(7),
-                                                            pointInTimeRecovery: row.optionalInteger(8) == 1)
+                                                            pointInTimeRecovery: row.optionalInteger(8) == 1,
+                                                            kinesisDestinations: destinations)
         }
         tables = Mutex(loaded)
     }
@@ -71,9 +76,13 @@ final class TableStore: Sendable {
     /// Stores a table's changed definition and settings.
     func save(_ table: Table) throws {
         try tables.withLock { all in
-            try db.query("UPDATE tables SET definition = ?, ttl_attribute = ?, pitr = ? WHERE id = ?",
+            var w = JSONWriter()
+            w.beginArray()
+            for destination in table.kinesisDestinations { destination.encode(json: &w) }
+            w.endArray()
+            try db.query("UPDATE tables SET definition = ?, ttl_attribute = ?, pitr = ?, destinations = ? WHERE id = ?",
                          [.blob(table.definition.jsonBytes()), table.timeToLiveAttribute.map { .text($0) } ?? .null,
-                          .integer(table.pointInTimeRecovery ? 1 : 0), .integer(table.id)])
+                          .integer(table.pointInTimeRecovery ? 1 : 0), .blob(w.bytes), .integer(table.id)])
             all[Self.key(table.account, table.region, table.name)] = table
         }
     }

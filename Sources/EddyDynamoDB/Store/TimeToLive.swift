@@ -18,7 +18,7 @@ enum TimeToLive {
     }
 
     /// One pass over every table with time to live on; returns how many items went.
-    static func sweep(_ store: TableStore, nowMillis: Int64) throws -> Int {
+    static func sweep(_ store: TableStore, nowMillis: Int64, deleted removed: (Table, Item) -> Void = { _, _ in }) throws -> Int {
         let now = nowMillis / 1000
         var deleted = 0
         for table in store.allTables() {
@@ -31,7 +31,10 @@ enum TimeToLive {
                     let result = try store.change(table, row.key) { current in
                         expired(current, attribute: attribute, nowSeconds: now) ? nil : current
                     }
-                    if result.old != nil && result.new == nil { deleted += 1 }
+                    if let old = result.old, result.new == nil {
+                        deleted += 1
+                        removed(table, old)
+                    }
                 }
                 guard let last = rows.last, rows.count == 256 else { break }
                 after = (last.key, nil)

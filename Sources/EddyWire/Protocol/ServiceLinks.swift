@@ -63,3 +63,17 @@ public struct SourceRecord: Sendable {
         self.data = data
     }
 }
+
+/// What DynamoDB needs of Kinesis to stream a table's changes into a stream
+/// (EnableKinesisStreamingDestination): whether a stream can take records, and putting one.
+public protocol StreamRecordWriter: Sendable {
+    /// True when the stream exists and is ACTIVE (or UPDATING).
+    func acceptsRecords(stream arn: String) -> Bool
+    /// Puts one record as PutRecord does; throws `StreamRecordWriterError`.
+    func putRecord(stream arn: String, partitionKey: String, data: [UInt8]) throws
+}
+
+public struct StreamRecordWriterError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
