@@ -58,4 +58,12 @@ import Testing
         #expect(throws: Pattern.SyntaxError.self) { try Pattern("[abc") }
         #expect(throws: Pattern.SyntaxError.self) { try Pattern("*a") }
     }
+
+    /// Found by fuzzing: a lookahead inside nested counted repetitions was compiled once per
+    /// copy into programs of its own, which the per-program bound did not count (gigabytes).
+    @Test func lookaroundsInsideRepetitionsCountTowardsTheBound() {
+        // The pattern itself is 1,000 instructions; its lookahead bodies would be 1,000,000.
+        #expect(throws: Pattern.SyntaxError.self) { try Pattern("((?=b{1000})a){1000}") }
+        #expect((try? Pattern("((?=b{10})a){10}")) != nil)
+    }
 }

@@ -309,6 +309,9 @@ public struct Pattern: Sendable {
         static let maxCount = 4096
         static let maxInstructions = 200_000
         var programs: [Program] = []
+        /// Instructions of the programs already finished: a lookaround inside a repetition is
+        /// compiled once per copy, so the bound must cover all programs, not each one.
+        var finished = 0
 
         mutating func program(_ node: Node) throws(SyntaxError) -> Int {
             let index = programs.count
@@ -316,12 +319,13 @@ public struct Pattern: Sendable {
             var body: [Instruction] = []
             try emit(node, into: &body)
             body.append(.match)
+            finished += body.count
             programs[index].instructions = body
             return index
         }
 
         mutating func emit(_ node: Node, into p: inout [Instruction]) throws(SyntaxError) {
-            guard p.count < Self.maxInstructions else { throw SyntaxError(description: "pattern too large to compile") }
+            guard p.count + finished < Self.maxInstructions else { throw SyntaxError(description: "pattern too large to compile") }
             switch node {
             case .scalar(let c): p.append(.scalar(c))
             case .any: p.append(.any)
