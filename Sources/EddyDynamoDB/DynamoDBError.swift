@@ -68,6 +68,26 @@ struct DynamoDBContext: Sendable {
     let now: Int64
     /// The Host the client named (DescribeEndpoints answers it).
     let host: String
+    let operation: String
+    let started: ContinuousClock.Instant
+
+    /// The capacity an item operation consumed: published as AWS/DynamoDB metrics (with the
+    /// request's latency), and answered as ConsumedCapacity when the request asked for it.
+    func consumed(_ units: Double, table: String, read: Bool,
+                  _ asked: DynamoDBAPI.ReturnConsumedCapacity?) -> DynamoDBAPI.ConsumedCapacity? {
+        if let metrics = service.metrics {
+            let dimensions = [("TableName", table)]
+            metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
+                                       name: read ? "ConsumedReadCapacityUnits" : "ConsumedWriteCapacityUnits",
+                                       dimensions: dimensions, unit: "Count", value: units, timestampMillis: now))
+            let elapsed = ContinuousClock.now - started
+            let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
+                                       name: "SuccessfulRequestLatency", dimensions: dimensions + [("Operation", operation)],
+                                       unit: "Milliseconds", value: millis, timestampMillis: now))
+        }
+        return Capacity.consumed(units, table: table, read: read, asked)
+    }
 
     var store: TableStore { service.store }
 

@@ -9,6 +9,7 @@ public final class DynamoDBService: AWSService {
                                                 targetPrefixes: [DynamoDBAPI.targetPrefix])
     let store: TableStore
     let requestTokens = RequestTokens()
+    let metrics: (any MetricsSink)?
     let changes: ChangeRecords
     let dispatcher: OperationDispatcher<DynamoDBContext>
     let clock: @Sendable () -> Int64
@@ -39,8 +40,10 @@ public final class DynamoDBService: AWSService {
     /// is acknowledged, so it survives the process being killed; `durable` also syncs each commit
     /// to the disk (a power loss).
     /// `streams`: where tables with a Kinesis streaming destination put their changes.
-    public init(root: String, durable: Bool, logger: Logger, streams: (any StreamRecordWriter)? = nil, createMillis: Int64 = 50,
+    public init(root: String, durable: Bool, logger: Logger, streams: (any StreamRecordWriter)? = nil,
+                metrics: (any MetricsSink)? = nil, createMillis: Int64 = 50,
                 clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+        self.metrics = metrics
         changes = ChangeRecords(streams: streams, logger: logger)
         try FileSystem.createDirectory(root)
         store = try TableStore(path: root + "/tables.sqlite", durable: durable)
@@ -56,9 +59,11 @@ public final class DynamoDBService: AWSService {
     public func reset() async throws { try store.reset() }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
-        dispatcher.handle(request, as: dispatcher.recognise(request.head),
-                          context: DynamoDBContext(service: self, request: request.context, now: clock(),
-                                                   host: request.head.headers["Host"] ?? "localhost"))
+        let recognised = dispatcher.recognise(request.head)
+        return dispatcher.handle(request, as: recognised,
+                                 context: DynamoDBContext(service: self, request: request.context, now: clock(),
+                                                          host: request.head.headers["Host"] ?? "localhost",
+                                                          operation: recognised.operation ?? "", started: .now))
     }
 
     /// Deletes expired items of the tables with time to live enabled, until cancelled.

@@ -154,7 +154,7 @@ struct Serve: AsyncParsableCommand {
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"),
-                                           streams: kinesis)
+                                           streams: kinesis, metrics: metrics)
         let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose, dynamodb]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId, authentication: authentication),

@@ -433,3 +433,22 @@ def test_table_changes_stream_into_kinesis(server):
     ddb.disable_kinesis_streaming_destination(TableName="customers", StreamArn=stream_arn)
     ddb.put_item(TableName="customers", Item={"pk": {"S": "c-3"}})
     assert len(kinesis.get_records(ShardIterator=iterator)["Records"]) == 3
+
+
+def test_dynamodb_metrics_reach_cloudwatch(server):
+    import datetime
+    ddb, cw = server.client("dynamodb"), server.client("cloudwatch")
+    create(ddb, "metered")
+    for i in range(5):
+        ddb.put_item(TableName="metered", Item={"pk": {"S": f"k{i}"}, "blob": {"B": b"x" * 1500}})  # 2 units each
+    ddb.get_item(TableName="metered", Key={"pk": {"S": "k1"}}, ConsistentRead=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    def total(name, **dims):
+        points = cw.get_metric_statistics(Namespace="AWS/DynamoDB", MetricName=name, Statistics=["Sum", "SampleCount"],
+                                          Dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
+                                          StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5),
+                                          Period=600)["Datapoints"]
+        return sum(p["Sum"] for p in points), sum(p["SampleCount"] for p in points)
+    assert total("ConsumedWriteCapacityUnits", TableName="metered")[0] == 10
+    assert total("ConsumedReadCapacityUnits", TableName="metered")[0] == 1
+    assert total("SuccessfulRequestLatency", TableName="metered", Operation="PutItem")[1] == 5

@@ -53,7 +53,7 @@ extension DynamoDBAPI.BatchGetItem: DynamoDBAction {
                 rest.keys = left
                 unprocessed.append((table.name, rest))
             }
-            if let capacity = Capacity.consumed(units, table: table.name, read: true, input.returnConsumedCapacity) { consumed.append(capacity) }
+            if let capacity = c.consumed(units, table: table.name, read: true, input.returnConsumedCapacity) { consumed.append(capacity) }
         }
         return Output(responses: ShapeMap(responses), unprocessedKeys: ShapeMap(unprocessed),
                       consumedCapacity: consumed.isEmpty ? nil : consumed)

@@ -40,7 +40,7 @@ extension DynamoDBAPI.BatchWriteItem: DynamoDBAction {
             units[table.name, default: 0] += Capacity.writeUnits(bytes: bytes)
         }
         let consumed = units.sorted { $0.key < $1.key }.compactMap {
-            Capacity.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
+            c.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
         }
         return Output(unprocessedItems: ShapeMap(), consumedCapacity: consumed.isEmpty ? nil : consumed)
     }

@@ -20,6 +20,6 @@ extension DynamoDBAPI.GetItem: DynamoDBAction {
         // A read costs the whole item, whatever part of it is answered.
         let units = Capacity.readUnits(bytes: item.map(AttributeValues.size(of:)) ?? 0, consistent: input.consistentRead == true)
         if let projection, let found = item { item = Projection.project(found, projection) }
-        return Output(item: item, consumedCapacity: Capacity.consumed(units, table: table.name, read: true, input.returnConsumedCapacity))
+        return Output(item: item, consumedCapacity: c.consumed(units, table: table.name, read: true, input.returnConsumedCapacity))
     }
 }

@@ -24,6 +24,6 @@ extension DynamoDBAPI.PutItem: DynamoDBAction {
         }.old
         let units = Capacity.writeUnits(bytes: max(size, old.map(AttributeValues.size(of:)) ?? 0))
         return Output(attributes: returnValues == .ALL_OLD ? old : nil,
-                      consumedCapacity: Capacity.consumed(units, table: table.name, read: false, input.returnConsumedCapacity))
+                      consumedCapacity: c.consumed(units, table: table.name, read: false, input.returnConsumedCapacity))
     }
 }

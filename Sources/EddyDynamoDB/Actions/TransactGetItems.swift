@@ -27,7 +27,7 @@ extension DynamoDBAPI.TransactGetItems: DynamoDBAction {
             }
         }
         let consumed = units.sorted { $0.key < $1.key }.compactMap {
-            Capacity.consumed($0.value, table: $0.key, read: true, input.returnConsumedCapacity)
+            c.consumed($0.value, table: $0.key, read: true, input.returnConsumedCapacity)
         }
         return Output(consumedCapacity: consumed.isEmpty ? nil : consumed, responses: responses)
     }

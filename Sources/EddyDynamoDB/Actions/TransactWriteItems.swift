@@ -69,7 +69,7 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
         for (table, old, new) in committed { c.service.changes.publish(table, old: old, new: new, at: c.now) }
         if let tokenKey { c.service.requestTokens.record(tokenKey, fingerprint: fingerprint, now: c.now) }
         let consumed = units.sorted { $0.key < $1.key }.compactMap {
-            Capacity.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
+            c.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
         }
         return Output(consumedCapacity: consumed.isEmpty ? nil : consumed)
     }

@@ -50,7 +50,7 @@ extension DynamoDBAPI.UpdateItem: DynamoDBAction {
         }
         let bytes = max(old.map(AttributeValues.size(of:)) ?? 0, new.map(AttributeValues.size(of:)) ?? 0)
         return Output(attributes: attributes?.isEmpty == true ? nil : attributes,
-                      consumedCapacity: Capacity.consumed(Capacity.writeUnits(bytes: bytes), table: table.name, read: false,
+                      consumedCapacity: c.consumed(Capacity.writeUnits(bytes: bytes), table: table.name, read: false,
                                                           input.returnConsumedCapacity))
     }
 }
