@@ -16,9 +16,10 @@ grep -E '✘|error:|Test run with|Executed [0-9]+ tests' .build/swift-test.log |
 [ "$rc" -eq 0 ] || { echo "swift test failed (exit $rc)"; exit "$rc"; }
 
 echo "== real-client tests"
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbor2, httpx, h2" 2>/dev/null; then
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbor2, httpx, h2, amazon_kclpy" 2>/dev/null; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=5" "httpx[http2]>=0.27"
+  .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=5" "httpx[http2]>=0.27" \
+    "kclpy-ext==3.1.3.post4"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
 EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@"
