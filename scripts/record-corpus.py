@@ -526,6 +526,64 @@ def drive_boto3(endpoint, log):
                                                    ReturnValues="ALL_OLD"))
     attempt("query", lambda: ddb.query(TableName="seed-leases", IndexName="LeaseOwnerToLeaseKeyIndex",
                                        KeyConditionExpression="leaseOwner = :o", ExpressionAttributeValues={":o": {"S": "worker-1"}}))
+    attempt("update", lambda: ddb.update_item(
+        TableName="seed-leases", Key={"leaseKey": {"S": "shardId-000000000001"}},
+        UpdateExpression="SET #o = :w, leaseCounter = if_not_exists(leaseCounter, :zero) + :one, l = list_append(if_not_exists(l, :empty), :l) REMOVE pending ADD tags :t",
+        ConditionExpression="attribute_not_exists(leaseKey) OR (leaseCounter < :ten AND begins_with(#o, :w) AND size(l) BETWEEN :zero AND :ten)",
+        ExpressionAttributeNames={"#o": "leaseOwner"},
+        ExpressionAttributeValues={":w": {"S": "worker-1"}, ":zero": {"N": "0"}, ":one": {"N": "1"}, ":ten": {"N": "10"},
+                                   ":empty": {"L": []}, ":l": {"L": [{"S": "x"}]}, ":t": {"SS": ["a"]}},
+        ReturnValues="UPDATED_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD"))
+    attempt("update legacy", lambda: ddb.update_item(
+        TableName="seed-leases", Key={"leaseKey": {"S": "shardId-000000000001"}},
+        AttributeUpdates={"leaseCounter": {"Value": {"N": "1"}, "Action": "ADD"}, "leaseOwner": {"Value": {"S": "worker-2"}, "Action": "PUT"},
+                          "gone": {"Action": "DELETE"}},
+        Expected={"leaseCounter": {"Value": {"N": "1"}, "Exists": True}, "x": {"Exists": False}}, ReturnValues="ALL_NEW"))
+    attempt("query index", lambda: ddb.query(TableName="seed-leases", IndexName="LeaseOwnerToLeaseKeyIndex",
+                                             KeyConditionExpression="leaseOwner = :o AND begins_with(leaseKey, :p)",
+                                             ExpressionAttributeValues={":o": {"S": "worker-2"}, ":p": {"S": "shard"}}, Limit=10))
+    attempt("query ranged", lambda: ddb.query(TableName="seed-events", KeyConditionExpression="pk = :p AND #a BETWEEN :lo AND :hi",
+                                              FilterExpression="v > :z", ProjectionExpression="#a, v", ExpressionAttributeNames={"#a": "at"},
+                                              ExpressionAttributeValues={":p": {"S": "customer-1"}, ":lo": {"N": "0"}, ":hi": {"N": "2e9"}, ":z": {"N": "1"}},
+                                              ScanIndexForward=False, ReturnConsumedCapacity="TOTAL"))
+    attempt("query legacy", lambda: ddb.query(TableName="seed-events", KeyConditions={
+        "pk": {"AttributeValueList": [{"S": "customer-1"}], "ComparisonOperator": "EQ"},
+        "at": {"AttributeValueList": [{"N": "1"}], "ComparisonOperator": "GE"}}, Select="COUNT"))
+    attempt("scan", lambda: ddb.scan(TableName="seed-leases", Limit=2, Segment=0, TotalSegments=2,
+                                     FilterExpression="attribute_exists(leaseOwner)", ConsistentRead=True))
+    attempt("scan legacy", lambda: ddb.scan(TableName="seed-leases", ScanFilter={"leaseCounter": {"AttributeValueList": [{"N": "0"}], "ComparisonOperator": "GT"}},
+                                            ExclusiveStartKey={"leaseKey": {"S": "a"}}))
+    attempt("batch write", lambda: ddb.batch_write_item(RequestItems={"seed-leases": [
+        {"PutRequest": {"Item": {"leaseKey": {"S": "b1"}, "n": {"N": "1"}}}}, {"DeleteRequest": {"Key": {"leaseKey": {"S": "b2"}}}}]},
+        ReturnConsumedCapacity="TOTAL"))
+    attempt("batch get", lambda: ddb.batch_get_item(RequestItems={"seed-leases": {
+        "Keys": [{"leaseKey": {"S": "b1"}}, {"leaseKey": {"S": "shardId-000000000001"}}], "ProjectionExpression": "leaseKey, #n",
+        "ExpressionAttributeNames": {"#n": "n"}, "ConsistentRead": True}}))
+    attempt("transact write", lambda: ddb.transact_write_items(ClientRequestToken="seed-token-1", TransactItems=[
+        {"Put": {"TableName": "seed-leases", "Item": {"leaseKey": {"S": "t1"}}, "ConditionExpression": "attribute_not_exists(leaseKey)"}},
+        {"Update": {"TableName": "seed-leases", "Key": {"leaseKey": {"S": "b1"}}, "UpdateExpression": "SET n = n + :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+        {"ConditionCheck": {"TableName": "seed-leases", "Key": {"leaseKey": {"S": "shardId-000000000001"}},
+                            "ConditionExpression": "attribute_exists(leaseKey)"}},
+        {"Delete": {"TableName": "seed-leases", "Key": {"leaseKey": {"S": "gone"}}}}]))
+    attempt("transact get", lambda: ddb.transact_get_items(TransactItems=[{"Get": {"TableName": "seed-leases", "Key": {"leaseKey": {"S": "t1"}}}}]))
+    attempt("update table", lambda: ddb.update_table(
+        TableName="seed-events", AttributeDefinitions=[{"AttributeName": "v", "AttributeType": "N"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-v", "KeySchema": [{"AttributeName": "v", "KeyType": "HASH"}],
+                                                 "Projection": {"ProjectionType": "ALL"},
+                                                 "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}}]))
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/seed-leases"
+    attempt("tag", lambda: ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "data"}]))
+    attempt("tags", lambda: ddb.list_tags_of_resource(ResourceArn=arn))
+    attempt("untag", lambda: ddb.untag_resource(ResourceArn=arn, TagKeys=["team"]))
+    attempt("ttl", lambda: ddb.update_time_to_live(TableName="seed-leases", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}))
+    attempt("describe ttl", lambda: ddb.describe_time_to_live(TableName="seed-leases"))
+    attempt("backups", lambda: ddb.update_continuous_backups(TableName="seed-leases",
+                                                             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}))
+    attempt("limits", lambda: ddb.describe_limits())
+    attempt("stream changes", lambda: ddb.enable_kinesis_streaming_destination(
+        TableName="seed-leases", StreamArn="arn:aws:kinesis:us-east-1:000000000000:stream/seed"))
+    attempt("describe streaming", lambda: ddb.describe_kinesis_streaming_destination(TableName="seed-leases"))
     attempt("delete table", lambda: ddb.delete_table(TableName="seed-events"))
 
 
