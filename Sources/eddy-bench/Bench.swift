@@ -10,7 +10,7 @@ struct EddyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eddy-bench",
         abstract: "Benchmark Eddy on loopback and print the figures.",
-        subcommands: [KinesisBench.self, S3Bench.self],
+        subcommands: [KinesisBench.self, S3Bench.self, DynamoDBBench.self],
         defaultSubcommand: KinesisBench.self)
 }
 

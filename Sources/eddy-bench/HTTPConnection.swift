@@ -29,7 +29,8 @@ final class HTTPConnection: Sendable {
     }
 
     /// Sends a POST with prebuilt headers and body; returns status and body.
-    func post(target: String?, body: ByteBuffer, path: String = "/") async throws -> (Int, ByteBuffer) {
+    func post(target: String?, body: ByteBuffer, path: String = "/", service: String = "kinesis",
+              contentType: String = "application/x-amz-json-1.1") async throws -> (Int, ByteBuffer) {
         let handler = self.handler
         let channel = self.channel
         return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<(Int, ByteBuffer)> in
@@ -37,9 +38,9 @@ final class HTTPConnection: Sendable {
             handler.value.pending.append(promise)
             var headers = HTTPHeaders()
             headers.add(name: "Host", value: "127.0.0.1")
-            headers.add(name: "Content-Type", value: "application/x-amz-json-1.1")
+            headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "Content-Length", value: String(body.readableBytes))
-            headers.add(name: "Authorization", value: "AWS4-HMAC-SHA256 Credential=bench/20261123/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0")
+            headers.add(name: "Authorization", value: "AWS4-HMAC-SHA256 Credential=bench/20261123/us-east-1/\(service)/aws4_request, SignedHeaders=host, Signature=0")
             if let target { headers.add(name: "X-Amz-Target", value: target) }
             channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)), promise: nil)
             channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
