@@ -56,6 +56,9 @@ public final class DynamoDBService: AWSService {
 
     public var healthState: String { "running" }
 
+    /// How many tables there are (for the start-up log).
+    public var tableCount: Int { store.allTables().count }
+
     public func reset() async throws { try store.reset() }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {

@@ -174,7 +174,7 @@ struct Serve: AsyncParsableCommand {
 
         logger.info("data dir \(root)\(ephemeral ? " (ephemeral)" : "")")
         let summary = store.summary
-        logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s)")
+        logger.info("recovered \(summary.streams) stream(s), \(summary.shards) shard(s), \(summary.records) record(s); \(dynamodb.tableCount) DynamoDB table(s)")
         if throughputLimits { logger.info("per-shard throughput limits enforced") }
         if case .verify(let keys) = authentication {
             logger.info("signatures verified (SigV4) for \(keys.count) access key\(keys.count == 1 ? "" : "s"); /_eddy/reset is off")
