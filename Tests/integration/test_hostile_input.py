@@ -290,3 +290,43 @@ def test_concurrent_completes_of_one_upload(server, canary):
         assert outcomes.count("ok") == 1 and set(outcomes) == {"ok", "NoSuchUpload"}, outcomes
         assert s3.get_object(Bucket="canary", Key=f"race-{attempt}")["Body"].read() == b"x" * (16 << 20)
     canary.check()
+
+
+def test_dynamodb_hostile_values(server, canary):
+    ddb = "DynamoDB_20120810."
+    dj = "application/x-amz-json-1.0"
+    status, data = call(server, ddb + "CreateTable", {"TableName": "hostile", "BillingMode": "PAY_PER_REQUEST",
+                                                      "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                                                      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}, dj)
+    assert status == 200, data
+    time.sleep(0.2)
+    deep = {"S": "leaf"}
+    for _ in range(45):
+        deep = {"M": {"a": deep}}
+    hostile = [
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}, "n": {"N": "1e99999999999999999999"}}}),
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}, "n": {"N": "9" * 5000}}}),
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}, "deep": deep}}),
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}, "b": {"B": "not base64!"}}}),
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}}, "ConditionExpression": "(" * 3000 + "a = b" + ")" * 3000}),
+        ("PutItem", {"TableName": "hostile", "Item": {"pk": {"S": "a"}}, "ConditionExpression": " AND ".join(["a = b"] * 600)}),
+        ("UpdateItem", {"TableName": "hostile", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET a[999999999999] = :v",
+                        "ExpressionAttributeValues": {":v": {"S": "x"}}}),
+        ("UpdateItem", {"TableName": "hostile", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET n = :a + :b",
+                        "ExpressionAttributeValues": {":a": {"N": "9.9999999999999999999999999999999999999E125"}, ":b": {"N": "9E125"}}}),
+        ("Query", {"TableName": "hostile", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
+                   "ExclusiveStartKey": {"nope": {"S": "x"}}}),
+        ("Scan", {"TableName": "hostile", "Segment": 999999, "TotalSegments": 2}),
+        ("Scan", {"TableName": "hostile", "Limit": -1}),
+        ("BatchGetItem", {"RequestItems": {"hostile": {"Keys": [{"pk": {"S": "a"}}] * 100}}}),
+    ]
+    for operation, body in hostile:
+        status, data = call(server, ddb + operation, body, dj)
+        assert status == 400, (operation, data[:300])
+        assert json.loads(data)["__type"].startswith("com.amazonaws.dynamodb.v20120810#"), data[:200]
+    # A nesting deeper than JSON allows is a serialization error, not a crash.
+    status, data = call(server, ddb + "PutItem", b'{"TableName":"hostile","Item":{"pk":' + b'{"L":[' * 200 + b']}' * 200 + b'}}', dj)
+    assert status == 400
+    status, data = call(server, ddb + "GetItem", {"TableName": "hostile", "Key": {"pk": {"S": "a"}}}, dj)
+    assert status == 200
+    canary.check()
