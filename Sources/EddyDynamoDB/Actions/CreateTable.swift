@@ -5,6 +5,8 @@ import EddyWire
 extension DynamoDBAPI.CreateTable: DynamoDBAction {
     static let maxGlobalIndexes = 20
     static let maxLocalIndexes = 5
+    /// DynamoDB's default quota of tables per account and region.
+    static let maxTables = 2500
 
     static func perform(_ input: Input, in c: DynamoDBContext) throws(DynamoDBError) -> Output {
         if input.streamSpecification?.streamEnabled == true { throw .unsupported("DynamoDB Streams (StreamSpecification)") }
@@ -80,6 +82,9 @@ extension DynamoDBAPI.CreateTable: DynamoDBAction {
             throw .invalid("Number of attributes in key schema must match the number of attributes defined in attribute definitions.")
         }
 
+        guard c.store.all(c.request.accountId, c.request.region).count < maxTables else {
+            throw .limitExceeded("Subscriber limit exceeded: There is a limit of \(maxTables) tables per account per region")
+        }
         let created: Table?
         do {
             created = try c.store.create(account: c.request.accountId, region: c.request.region, name: definition.tableName,
