@@ -172,7 +172,8 @@ enum ParserTargets {
         check(decoded <= request.body.count, "aws-chunked decoding made \(decoded) bytes of \(request.body.count)")
     }
 
-    static let modelPatterns: [Pattern] = (KinesisAPI.Patterns.all + FirehoseAPI.Patterns.all + CloudWatchAPI.Patterns.all)
+    static let modelPatterns: [Pattern] = (KinesisAPI.Patterns.all + FirehoseAPI.Patterns.all + CloudWatchAPI.Patterns.all
+                                           + DynamoDBAPI.Patterns.all)
         .compactMap(\.pattern)
 
     static func pattern(_ input: [UInt8]) {

@@ -1,4 +1,4 @@
-import EddyFuzzing
+@testable import EddyFuzzing
 import EddyStorage
 import Foundation
 import Testing
@@ -40,5 +40,13 @@ import Testing
     @Test func theServiceDataDirIsRemoved() {
         FileSystem.remove(ServiceWorld.shared.root)
         #expect(!FileSystem.exists(ServiceWorld.shared.root))
+    }
+}
+
+@Suite struct ModelPatternTests {
+    /// The compiler's bound leaves the services' own patterns far inside it.
+    @Test func everyModelPatternCompilesWellWithinTheBound() {
+        let largest = ParserTargets.modelPatterns.map(\.instructionCount).max() ?? 0
+        #expect(largest > 0 && largest * 4 < 50_000, "largest model pattern: \(largest) instructions")
     }
 }

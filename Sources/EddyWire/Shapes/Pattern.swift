@@ -15,6 +15,9 @@ public struct Pattern: Sendable {
     public let source: String
     private let programs: [Program]
 
+    /// The compiled size, every program together (what `Compiler.maxInstructions` bounds).
+    package var instructionCount: Int { programs.reduce(0) { $0 + $1.instructions.count } }
+
     public struct SyntaxError: Error, CustomStringConvertible {
         public var description: String
     }
@@ -307,7 +310,8 @@ public struct Pattern: Sendable {
     struct Compiler {
         /// `{n,m}` is written out n..m times; the models need at most 255.
         static let maxCount = 4096
-        static let maxInstructions = 200_000
+        // The largest model pattern is some 600 instructions (a test watches that).
+        static let maxInstructions = 50_000
         var programs: [Program] = []
         /// Instructions of the programs already finished: a lookaround inside a repetition is
         /// compiled once per copy, so the bound must cover all programs, not each one.
