@@ -4,13 +4,9 @@ import EddyWire
 /// against the item it replaces, both in one transaction.
 extension DynamoDBAPI.PutItem: DynamoDBAction {
     static func perform(_ input: Input, in c: DynamoDBContext) throws(DynamoDBError) -> Output {
-        try ItemRequests.refuseMixing(legacy: [("Expected", input.expected != nil), ("ConditionalOperator", input.conditionalOperator != nil)],
-                                      expressions: [("ConditionExpression", input.conditionExpression != nil)])
-        var context = try ItemRequests.context(names: input.expressionAttributeNames, values: input.expressionAttributeValues,
-                                               expressions: [("ConditionExpression", input.conditionExpression)])
-        let condition = try ItemRequests.condition(expression: input.conditionExpression, expected: input.expected,
-                                                   conditionalOperator: input.conditionalOperator, &context)
-        try context.checkAllUsed()
+        let condition = try ItemRequests.writeCondition(expression: input.conditionExpression, expected: input.expected,
+                                                        conditionalOperator: input.conditionalOperator,
+                                                        names: input.expressionAttributeNames, values: input.expressionAttributeValues)
         let returnValues = try ItemRequests.oldOrNone(input.returnValues)
         let item = try AttributeValues.checked(input.item)
         let size = AttributeValues.size(of: item)

@@ -81,8 +81,8 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
         }
         func condition(_ text: String?, _ names: ShapeMap<String>?, _ values: ShapeMap<AttributeValue>?,
                        update: String? = nil) throws(DynamoDBError) -> (Condition?, UpdateActions?) {
-            var context = try ItemRequests.context(names: names, values: values,
-                                                   expressions: [("UpdateExpression", update), ("ConditionExpression", text)].filter { $0.0 != "UpdateExpression" || update != nil })
+            let expressions = (update == nil ? [] : [("UpdateExpression", update)]) + [("ConditionExpression", text)]
+            var context = try ItemRequests.context(names: names, values: values, expressions: expressions)
             let actions = try update.map { (u) throws(DynamoDBError) in try ExpressionParser.update(u, &context) }
             let parsed = try text.map { (t) throws(DynamoDBError) in try ExpressionParser.condition(t, &context) }
             try context.checkAllUsed()
@@ -110,19 +110,10 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             let (cond, parsed) = try condition(update.conditionExpression, update.expressionAttributeNames,
                                                update.expressionAttributeValues, update: update.updateExpression)
             let actions = parsed ?? UpdateActions()
-            for path in actions.paths {
-                if case .name(let top)? = path.elements.first, top == table.hashKey.name || top == table.rangeKey?.name {
-                    throw .invalid("Cannot update attribute \(top). This attribute is part of the key")
-                }
-            }
+            try ItemUpdate.refuseKeyUpdates(actions, table)
             return Planned(table: table, key: try table.key(named: keyItem), condition: cond,
-                           returnOnFailure: update.returnValuesOnConditionCheckFailure, write: { (old) throws(DynamoDBError) in
-                let updated = try AttributeValues.checked(try ItemUpdate.apply(actions, to: old ?? keyItem))
-                guard AttributeValues.size(of: updated) <= AttributeValues.maxItemBytes else {
-                    throw .validation("Item size to update has exceeded the maximum allowed size")
-                }
-                return updated
-            })
+                           returnOnFailure: update.returnValuesOnConditionCheckFailure,
+                           write: { (old) throws(DynamoDBError) in try ItemUpdate.updated(actions, old, key: keyItem) })
         }
         let check = action.conditionCheck ?? DynamoDBAPI.ConditionCheck(key: ShapeMap(), tableName: "", conditionExpression: "")
         let table = try c.itemTable(check.tableName)

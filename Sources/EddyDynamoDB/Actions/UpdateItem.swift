@@ -25,19 +25,10 @@ extension DynamoDBAPI.UpdateItem: DynamoDBAction {
         try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
         let keyItem = try AttributeValues.checked(input.key)
         let key = try table.key(named: keyItem)
-        for path in actions.paths {
-            if case .name(let top)? = path.elements.first, top == table.hashKey.name || top == table.rangeKey?.name {
-                throw .invalid("Cannot update attribute \(top). This attribute is part of the key")
-            }
-        }
+        try ItemUpdate.refuseKeyUpdates(actions, table)
         let (old, new) = try c.change(table, key) { (old) throws(DynamoDBError) in
             try ItemRequests.check(condition, old, returning: input.returnValuesOnConditionCheckFailure)
-            let updated = try ItemUpdate.apply(actions, to: old ?? keyItem)
-            let checked = try AttributeValues.checked(updated)
-            guard AttributeValues.size(of: checked) <= AttributeValues.maxItemBytes else {
-                throw .validation("Item size to update has exceeded the maximum allowed size")
-            }
-            return checked
+            return try ItemUpdate.updated(actions, old, key: keyItem)
         }
         let updatedPaths = actions.paths
         let attributes: Item?

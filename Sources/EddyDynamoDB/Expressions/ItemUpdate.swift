@@ -10,6 +10,25 @@ enum ItemUpdate {
     static let missing = DynamoDBError.validation("The provided expression refers to an attribute that does not exist in the item")
     static let invalidPath = DynamoDBError.validation("The document path provided in the update expression is invalid for update")
 
+    /// The item UpdateItem (or a transaction's Update) stores: the actions applied to the item
+    /// there, or to one made of the key, checked as any stored item.
+    static func updated(_ actions: UpdateActions, _ old: Item?, key: Item) throws(DynamoDBError) -> Item {
+        let checked = try AttributeValues.checked(try apply(actions, to: old ?? key))
+        guard AttributeValues.size(of: checked) <= AttributeValues.maxItemBytes else {
+            throw .validation("Item size to update has exceeded the maximum allowed size")
+        }
+        return checked
+    }
+
+    /// Key attributes cannot be updated.
+    static func refuseKeyUpdates(_ actions: UpdateActions, _ table: Table) throws(DynamoDBError) {
+        for path in actions.paths {
+            if case .name(let top)? = path.elements.first, top == table.hashKey.name || top == table.rangeKey?.name {
+                throw .invalid("Cannot update attribute \(top). This attribute is part of the key")
+            }
+        }
+    }
+
     static func apply(_ actions: UpdateActions, to original: Item) throws(DynamoDBError) -> Item {
         var item = original
         // Operands read the item as it was before this update.
@@ -66,12 +85,7 @@ enum ItemUpdate {
         do {
             return try body()
         } catch {
-            switch error {
-            case .tooManyDigits: throw .validation("Attempting to store more than 38 significant digits in a Number")
-            case .overflow: throw .validation("Number overflow. Attempting to store a number with magnitude larger than supported range")
-            case .underflow: throw .validation("Number underflow. Attempting to store a number with magnitude smaller than supported range")
-            case .notANumber: throw .validation("The parameter cannot be converted to a numeric value")
-            }
+            throw AttributeValues.numberError(error)
         }
     }
 

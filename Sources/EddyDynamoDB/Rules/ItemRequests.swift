@@ -34,6 +34,19 @@ enum ItemRequests {
         return try expected.flatMap { (e) throws(DynamoDBError) in try LegacyParameters.condition(e, conditionalOperator) }
     }
 
+    /// A single-item write's condition (PutItem, DeleteItem): ConditionExpression with its
+    /// substitutions, or the legacy Expected and ConditionalOperator, never both.
+    static func writeCondition(expression: String?, expected: ShapeMap<DynamoDBAPI.ExpectedAttributeValue>?,
+                               conditionalOperator: DynamoDBAPI.ConditionalOperator?, names: ShapeMap<String>?,
+                               values: ShapeMap<AttributeValue>?) throws(DynamoDBError) -> Condition? {
+        try refuseMixing(legacy: [("Expected", expected != nil), ("ConditionalOperator", conditionalOperator != nil)],
+                         expressions: [("ConditionExpression", expression != nil)])
+        var context = try self.context(names: names, values: values, expressions: [("ConditionExpression", expression)])
+        let parsed = try condition(expression: expression, expected: expected, conditionalOperator: conditionalOperator, &context)
+        try context.checkAllUsed()
+        return parsed
+    }
+
     /// Throws ConditionalCheckFailedException unless the condition holds for the item.
     static func check(_ condition: Condition?, _ item: Item?,
                       returning: DynamoDBAPI.ReturnValuesOnConditionCheckFailure?) throws(DynamoDBError) {

@@ -70,12 +70,17 @@ enum AttributeValues {
         do {
             return try DynamoNumber(parsing: text)
         } catch {
-            switch error {
-            case .notANumber: throw .validation("The parameter cannot be converted to a numeric value: \(text.prefix(64))")
-            case .tooManyDigits: throw .validation("Attempting to store more than 38 significant digits in a Number")
-            case .overflow: throw .validation("Number overflow. Attempting to store a number with magnitude larger than supported range")
-            case .underflow: throw .validation("Number underflow. Attempting to store a number with magnitude smaller than supported range")
-            }
+            throw numberError(error, text: text)
+        }
+    }
+
+    /// DynamoDB's message for a number it cannot store (`text`: what the client wrote, if any).
+    static func numberError(_ failure: DynamoNumber.Failure, text: String? = nil) -> DynamoDBError {
+        switch failure {
+        case .notANumber: .validation("The parameter cannot be converted to a numeric value" + (text.map { ": \($0.prefix(64))" } ?? ""))
+        case .tooManyDigits: .validation("Attempting to store more than 38 significant digits in a Number")
+        case .overflow: .validation("Number overflow. Attempting to store a number with magnitude larger than supported range")
+        case .underflow: .validation("Number underflow. Attempting to store a number with magnitude smaller than supported range")
         }
     }
 
