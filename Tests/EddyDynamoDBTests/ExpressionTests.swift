@@ -26,10 +26,10 @@ import Testing
         #expect(try holds("begins_with(s, :p) and contains(tags, :t)", [(":p", AttributeValue(s: "he")), (":t", AttributeValue(s: "b"))]))
         #expect(try holds("attribute_exists(m.l[1]) AND attribute_not_exists(m.l[2]) AND attribute_type(m.l[0], :t)",
                           [(":t", AttributeValue(s: "N"))]))
-        #expect(try holds("size(s) = :five OR missing = :five", [(":five", AttributeValue(n: "5"))]))
+        #expect(try holds("size(s) = :five OR absent = :five", [(":five", AttributeValue(n: "5"))]))
         // A missing attribute: equal is false, not-equal true; a type mismatch orders nothing.
-        #expect(try !holds("missing = :v", [(":v", ten)]))
-        #expect(try holds("missing <> :v", [(":v", ten)]))
+        #expect(try !holds("absent = :v", [(":v", ten)]))
+        #expect(try holds("absent <> :v", [(":v", ten)]))
         #expect(try !holds("s < :v", [(":v", ten)]))
     }
 
@@ -48,6 +48,15 @@ import Testing
         #expect(throws: DynamoDBError.validation("Invalid ConditionExpression: The expression can not be empty;")) {
             _ = try ExpressionParser.condition("  ", &c)
         }
+        // Reserved words in any case and at any depth of a path; as a #name substitute they are fine.
+        #expect(throws: DynamoDBError.validation("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: Status")) {
+            _ = try ExpressionParser.condition("attribute_exists(Status)", &c)
+        }
+        #expect(throws: DynamoDBError.validation("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: count")) {
+            _ = try ExpressionParser.condition("attribute_exists(m.count)", &c)
+        }
+        var named = context(names: [("#s", "status")])
+        #expect(throws: Never.self) { _ = try ExpressionParser.condition("attribute_exists(#s) AND size(m) > m", &named) }
     }
 
     /// Client-written nesting is bounded, so parsing and evaluating cannot exhaust the stack.

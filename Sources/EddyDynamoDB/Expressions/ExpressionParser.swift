@@ -154,6 +154,9 @@ struct ExpressionParser {
         switch current {
         case .word(let w):
             guard let first = w.utf8.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { throw fail() }
+            guard !ReservedWords.contains(w) else {
+                throw .validation("Invalid \(kind.rawValue): Attribute name is a reserved keyword; reserved keyword: \(w)")
+            }
             _ = advance()
             return .name(w)
         case .name(let token):
