@@ -18,7 +18,7 @@ public struct AdminEndpoints: Sendable {
     }
 
     /// Names health endpoints list, as LocalStack names them.
-    static let allServices = ["kinesis", "firehose", "s3", "cloudwatch"]
+    static let allServices = ["kinesis", "firehose", "s3", "cloudwatch", "dynamodb"]
 
     func state(of name: String) -> String {
         let signing = name == "cloudwatch" ? "monitoring" : name

@@ -28,13 +28,16 @@ def kinesis_call(server, op, payload, content_type="application/x-amz-json-1.1")
 
 def test_health_and_reset(server, kinesis):
     status, _, body = http(server, "GET", "/_eddy/health")
-    assert status == 200 and json.loads(body)["services"]["kinesis"] == "running"
+    assert status == 200 and json.loads(body)["services"] == {name: "running" for name in ["kinesis", "firehose", "s3", "cloudwatch", "dynamodb"]}
     status, _, body = http(server, "GET", "/_localstack/health")
     assert status == 200 and json.loads(body)["services"]["kinesis"] == "running"
     kinesis.create_stream(StreamName="s", ShardCount=1)
+    ddb = server.client("dynamodb")
+    ddb.create_table(TableName="reset-me", BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}])
     status, _, _ = http(server, "POST", "/_eddy/reset")
     assert status == 200
-    assert kinesis.list_streams()["StreamNames"] == []
+    assert kinesis.list_streams()["StreamNames"] == [] and ddb.list_tables()["TableNames"] == []
     kinesis.create_stream(StreamName="s", ShardCount=1)
 
 
