@@ -16,18 +16,31 @@ struct DynamoDBContext: Sendable {
     /// request's latency), and answered as ConsumedCapacity when the request asked for it.
     func consumed(_ units: Double, table: String, read: Bool,
                   _ asked: DynamoDBAPI.ReturnConsumedCapacity?) -> DynamoDBAPI.ConsumedCapacity? {
+        consumed(CapacityUse(table: units), table: table, read: read, asked)
+    }
+
+    /// A global secondary index has capacity of its own and its own metric; a local one
+    /// consumes the table's.
+    func consumed(_ use: CapacityUse, table: String, read: Bool,
+                  _ asked: DynamoDBAPI.ReturnConsumedCapacity?) -> DynamoDBAPI.ConsumedCapacity? {
         if let metrics = service.metrics {
             let dimensions = [("TableName", table)]
+            let name = read ? "ConsumedReadCapacityUnits" : "ConsumedWriteCapacityUnits"
+            let local = use.indexes.filter { !$0.isGlobal }.reduce(use.table) { $0 + $1.units }
             metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
-                                       name: read ? "ConsumedReadCapacityUnits" : "ConsumedWriteCapacityUnits",
-                                       dimensions: dimensions, unit: "Count", value: units, timestampMillis: now))
+                                       name: name, dimensions: dimensions, unit: "Count", value: local, timestampMillis: now))
+            for index in use.indexes where index.isGlobal {
+                metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB", name: name,
+                                           dimensions: dimensions + [("GlobalSecondaryIndexName", index.name)], unit: "Count",
+                                           value: index.units, timestampMillis: now))
+            }
             let elapsed = ContinuousClock.now - started
             let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
                                        name: "SuccessfulRequestLatency", dimensions: dimensions + [("Operation", operation)],
                                        unit: "Milliseconds", value: millis, timestampMillis: now))
         }
-        return Capacity.consumed(units, table: table, read: read, asked)
+        return Capacity.consumed(use, table: table, read: read, asked)
     }
 
     var store: TableStore { service.store }

@@ -33,11 +33,10 @@ extension DynamoDBAPI.BatchWriteItem: DynamoDBAction {
                 writes.append((table, write.0, write.1))
             }
         }
-        var units: [String: Double] = [:]
+        var units: [String: CapacityUse] = [:]
         for (table, key, item) in writes {
             let (old, _) = try c.change(table, key) { (_) throws(DynamoDBError) in item }
-            let bytes = max(item.map(AttributeValues.size(of:)) ?? 0, old.map(AttributeValues.size(of:)) ?? 0)
-            units[table.name, default: 0] += Capacity.writeUnits(bytes: bytes)
+            units[table.name, default: CapacityUse(table: 0)] += Capacity.write(table, old: old, new: item)
         }
         let consumed = units.sorted { $0.key < $1.key }.compactMap {
             c.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)

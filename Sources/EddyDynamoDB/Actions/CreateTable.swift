@@ -93,7 +93,7 @@ extension DynamoDBAPI.CreateTable: DynamoDBAction {
             throw .serviceUnavailable("Could not store the table: \(error)")
         }
         guard let table = created else { throw .resourceInUse("Table already exists: \(definition.tableName)") }
-        return Output(tableDescription: table.description(status: .CREATING, usage: (0, 0)))
+        return Output(tableDescription: table.description(status: .CREATING, usage: TableUsage(items: 0, bytes: 0)))
     }
 
     /// A HASH key, then at most one RANGE key, each defined in AttributeDefinitions.

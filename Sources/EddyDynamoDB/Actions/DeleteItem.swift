@@ -13,7 +13,7 @@ extension DynamoDBAPI.DeleteItem: DynamoDBAction {
             try ItemRequests.check(condition, old, returning: input.returnValuesOnConditionCheckFailure)
             return nil
         }.old
-        let units = Capacity.writeUnits(bytes: old.map(AttributeValues.size(of:)) ?? 0)
+        let units = Capacity.write(table, old: old, new: nil)
         return Output(attributes: returnValues == .ALL_OLD ? old : nil,
                       consumedCapacity: c.consumed(units, table: table.name, read: false, input.returnConsumedCapacity))
     }

@@ -18,7 +18,7 @@ extension DynamoDBAPI.PutItem: DynamoDBAction {
             try ItemRequests.check(condition, old, returning: input.returnValuesOnConditionCheckFailure)
             return item
         }.old
-        let units = Capacity.writeUnits(bytes: max(size, old.map(AttributeValues.size(of:)) ?? 0))
+        let units = Capacity.write(table, old: old, new: item)
         return Output(attributes: returnValues == .ALL_OLD ? old : nil,
                       consumedCapacity: c.consumed(units, table: table.name, read: false, input.returnConsumedCapacity))
     }

@@ -55,7 +55,8 @@ extension DynamoDBAPI.Query: DynamoDBAction {
         let units = Capacity.readUnits(bytes: page.bytes, consistent: input.consistentRead == true)
         return Output(items: reads.select == .COUNT ? nil : page.items, count: page.count, scannedCount: page.scanned,
                       lastEvaluatedKey: page.lastKey,
-                      consumedCapacity: c.consumed(units, table: table.name, read: true, input.returnConsumedCapacity))
+                      consumedCapacity: c.consumed(CapacityUse.read(units, index: index), table: table.name, read: true,
+                                                   input.returnConsumedCapacity))
     }
 
     /// The partition (an equality on the hash key) and the sort-key range a key condition names.

@@ -53,7 +53,8 @@ extension DynamoDBAPI.Scan: DynamoDBAction {
         let units = Capacity.readUnits(bytes: page.bytes, consistent: input.consistentRead == true)
         return Output(items: reads.select == .COUNT ? nil : page.items, count: page.count, scannedCount: page.scanned,
                       lastEvaluatedKey: page.lastKey,
-                      consumedCapacity: c.consumed(units, table: table.name, read: true, input.returnConsumedCapacity))
+                      consumedCapacity: c.consumed(CapacityUse.read(units, index: index), table: table.name, read: true,
+                                                   input.returnConsumedCapacity))
     }
 
     /// FNV-1a of the partition key's bytes, so every item of a partition is in one segment.

@@ -35,7 +35,7 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             }
             plans.append(plan)
         }
-        var units: [String: Double] = [:]
+        var units: [String: CapacityUse] = [:]
         var committed: [(Table, Item?, Item?)] = []
         try c.transaction { (writer) throws(DynamoDBError) in
             var olds: [Item?] = []
@@ -55,15 +55,15 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             guard !failed else { throw .transactionCanceled(reasons) }
             for (plan, old) in zip(plans, olds) {
                 guard let write = plan.write else {
-                    units[plan.table.name, default: 0] += Capacity.readUnits(bytes: old.map(AttributeValues.size(of:)) ?? 0, consistent: true)
+                    units[plan.table.name, default: CapacityUse(table: 0)] +=
+                        CapacityUse(table: Capacity.readUnits(bytes: old.map(AttributeValues.size(of:)) ?? 0, consistent: true))
                     continue
                 }
                 let new = try write(old)
                 _ = try c.read { try writer.change(plan.table, plan.key) { _ in new } }
                 committed.append((plan.table, old, new))
-                let bytes = max(old.map(AttributeValues.size(of:)) ?? 0, new.map(AttributeValues.size(of:)) ?? 0)
                 // Transactional writes cost twice a plain write.
-                units[plan.table.name, default: 0] += 2 * Capacity.writeUnits(bytes: bytes)
+                units[plan.table.name, default: CapacityUse(table: 0)] += Capacity.write(plan.table, old: old, new: new, multiplier: 2)
             }
         }
         for (table, old, new) in committed { c.service.changes.publish(table, old: old, new: new, at: c.now) }

@@ -39,9 +39,8 @@ extension DynamoDBAPI.UpdateItem: DynamoDBAction {
         case .UPDATED_OLD: attributes = old.map { Projection.project($0, updatedPaths) }
         case .UPDATED_NEW: attributes = new.map { Projection.project($0, updatedPaths) }
         }
-        let bytes = max(old.map(AttributeValues.size(of:)) ?? 0, new.map(AttributeValues.size(of:)) ?? 0)
         return Output(attributes: attributes?.isEmpty == true ? nil : attributes,
-                      consumedCapacity: c.consumed(Capacity.writeUnits(bytes: bytes), table: table.name, read: false,
-                                                          input.returnConsumedCapacity))
+                      consumedCapacity: c.consumed(Capacity.write(table, old: old, new: new), table: table.name, read: false,
+                                                   input.returnConsumedCapacity))
     }
 }

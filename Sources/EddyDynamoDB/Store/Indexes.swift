@@ -1,6 +1,13 @@
 import EddyWire
 
 /// A secondary index as the store keeps it: its key attributes and what it projects.
+/// Item counts and bytes of a table and of its indexes (by name).
+struct TableUsage {
+    var items: Int64
+    var bytes: Int64
+    var indexes: [String: (items: Int64, bytes: Int64)] = [:]
+}
+
 struct SecondaryIndex: Sendable {
     let name: String
     let hash: KeyAttribute
@@ -45,6 +52,12 @@ extension SecondaryIndex {
             range = StoredKey.bytes(v)
         }
         return StoredKey(hash: StoredKey.bytes(h), range: range)
+    }
+
+    /// The bytes an item takes in the index, as DynamoDB counts them: its projected attributes
+    /// (which include both keys) and 100 bytes of overhead per entry.
+    func entrySize(of item: Item, table: Table) -> Int64 {
+        Int64(AttributeValues.size(of: projected(item, table: table))) + 100
     }
 
     /// What a read through the index answers of an item.

@@ -4,7 +4,7 @@ extension Table {
     /// The table as DescribeTable (and CreateTable, DeleteTable) report it.
     /// `creatingIndex`: an index UpdateTable has just added, answered as CREATING (it is
     /// backfilled by then, and ACTIVE from the next DescribeTable on).
-    func description(status: TableStatus, usage: (items: Int64, bytes: Int64),
+    func description(status: TableStatus, usage: TableUsage,
                      creatingIndex: String? = nil) -> DynamoDBAPI.TableDescription {
         let d = definition
         let created = Timestamp(millis: createdMillis)
@@ -21,22 +21,22 @@ extension Table {
         if onDemand {
             out.billingModeSummary = DynamoDBAPI.BillingModeSummary(billingMode: .PAY_PER_REQUEST, lastUpdateToPayPerRequestDateTime: created)
         }
-        // Index sizes and counts are, as in AWS, estimates refreshed from time to time: Eddy
-        // reports them as of creation until it maintains indexes.
         out.globalSecondaryIndexes = d.globalSecondaryIndexes.map { indexes in
             indexes.map { index in
                 DynamoDBAPI.GlobalSecondaryIndexDescription(
                     indexName: index.indexName, keySchema: index.keySchema, projection: index.projection,
                     indexStatus: index.indexName == creatingIndex ? .CREATING : indexStatus,
                     backfilling: index.indexName == creatingIndex ? true : nil,
-                    provisionedThroughput: throughput(index.provisionedThroughput), indexSizeBytes: 0, itemCount: 0,
+                    provisionedThroughput: throughput(index.provisionedThroughput),
+                    indexSizeBytes: usage.indexes[index.indexName]?.bytes ?? 0, itemCount: usage.indexes[index.indexName]?.items ?? 0,
                     indexArn: "\(arn)/index/\(index.indexName)")
             }
         }
         out.localSecondaryIndexes = d.localSecondaryIndexes.map { indexes in
             indexes.map { index in
                 DynamoDBAPI.LocalSecondaryIndexDescription(indexName: index.indexName, keySchema: index.keySchema,
-                                                           projection: index.projection, indexSizeBytes: 0, itemCount: 0,
+                                                           projection: index.projection, indexSizeBytes: usage.indexes[index.indexName]?.bytes ?? 0,
+                                                           itemCount: usage.indexes[index.indexName]?.items ?? 0,
                                                            indexArn: "\(arn)/index/\(index.indexName)")
             }
         }

@@ -24,9 +24,14 @@ final class TableStore: Sendable {
                 PRIMARY KEY (table_id, hash, range)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS index_entries (
                 table_id INTEGER NOT NULL, index_name TEXT NOT NULL, hash BLOB NOT NULL, range BLOB NOT NULL,
-                item_hash BLOB NOT NULL, item_range BLOB NOT NULL,
+                item_hash BLOB NOT NULL, item_range BLOB NOT NULL, size INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (table_id, index_name, hash, range, item_hash, item_range)) WITHOUT ROWID;
             """)
+        // Data directories from before index sizes were kept gain the column; their entries
+        // count as size 0 until the item is next written.
+        if try db.query("SELECT 1 FROM pragma_table_info('index_entries') WHERE name = 'size'").isEmpty {
+            try db.execute("ALTER TABLE index_entries ADD COLUMN size INTEGER NOT NULL DEFAULT 0")
+        }
         var loaded: [String: Table] = [:]
         for row in try db.query("SELECT id, account, region, name, table_id, definition, created_ms, ttl_attribute, pitr, destinations FROM tables") {
             let account = try row.text(1), region = try row.text(2), name = try row.text(3)
@@ -98,10 +103,8 @@ final class TableStore: Sendable {
                     // its own index entry right, and this must not undo it.
                     guard let stored = try t.query("SELECT item FROM items WHERE table_id = ? AND hash = ? AND range = ?",
                                                    [.integer(table.id), .blob(row.key.hash), .blob(row.key.range)]).first?.blob(0),
-                          let indexKey = index.key(of: try Self.decode(stored)) else { continue }
-                    try t.query("INSERT OR REPLACE INTO index_entries (table_id, index_name, hash, range, item_hash, item_range) VALUES (?, ?, ?, ?, ?, ?)",
-                                [.integer(table.id), .text(index.name), .blob(indexKey.hash), .blob(indexKey.range),
-                                 .blob(row.key.hash), .blob(row.key.range)])
+                          case let item = try Self.decode(stored), let indexKey = index.key(of: item) else { continue }
+                    try Writer(transaction: t).insert(table, index, indexKey, item: item, key: row.key)
                 }
             }
             guard let last = rows.last, rows.count == 256 else { return }
@@ -124,10 +127,15 @@ final class TableStore: Sendable {
         }
     }
 
-    /// Item count and bytes, as DescribeTable reports them.
-    func usage(_ table: Table) throws -> (items: Int64, bytes: Int64) {
+    /// Item counts and bytes of the table and each of its indexes, as DescribeTable reports them.
+    func usage(_ table: Table) throws -> TableUsage {
         let row = try db.query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items WHERE table_id = ?", [.integer(table.id)]).first
-        return (row?.first?.int ?? 0, row?.dropFirst().first?.int ?? 0)
+        var usage = TableUsage(items: row?.first?.int ?? 0, bytes: row?.dropFirst().first?.int ?? 0)
+        for row in try db.query("SELECT index_name, COUNT(*), COALESCE(SUM(size), 0) FROM index_entries WHERE table_id = ? GROUP BY index_name",
+                                [.integer(table.id)]) {
+            usage.indexes[try row.text(0)] = (try row.integer(1), try row.integer(2))
+        }
+        return usage
     }
 
     func item(_ table: Table, _ key: StoredKey) throws -> Item? {
@@ -164,15 +172,12 @@ final class TableStore: Sendable {
             let item = try change(old)
             for index in table.indexes {
                 let before = old.flatMap(index.key(of:)), after = item.flatMap(index.key(of:))
-                guard before != after else { continue }
-                if let before {
+                if let before, before != after {
                     try t.query("DELETE FROM index_entries WHERE table_id = ? AND index_name = ? AND hash = ? AND range = ? AND item_hash = ? AND item_range = ?",
                                 [.integer(table.id), .text(index.name), .blob(before.hash), .blob(before.range), .blob(key.hash), .blob(key.range)])
                 }
-                if let after {
-                    try t.query("INSERT OR REPLACE INTO index_entries (table_id, index_name, hash, range, item_hash, item_range) VALUES (?, ?, ?, ?, ?, ?)",
-                                [.integer(table.id), .text(index.name), .blob(after.hash), .blob(after.range), .blob(key.hash), .blob(key.range)])
-                }
+                // Written even when the index key is unchanged: the entry's size follows the item.
+                if let after, let item { try insert(table, index, after, item: item, key: key) }
             }
             if let item {
                 try t.query("INSERT OR REPLACE INTO items (table_id, hash, range, item, size) VALUES (?, ?, ?, ?, ?)",
@@ -183,6 +188,13 @@ final class TableStore: Sendable {
                             [.integer(table.id), .blob(key.hash), .blob(key.range)])
             }
             return (old, item)
+        }
+
+        func insert(_ table: Table, _ index: SecondaryIndex, _ indexKey: StoredKey, item: Item, key: StoredKey) throws {
+            try transaction.query(
+                "INSERT OR REPLACE INTO index_entries (table_id, index_name, hash, range, item_hash, item_range, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.integer(table.id), .text(index.name), .blob(indexKey.hash), .blob(indexKey.range), .blob(key.hash), .blob(key.range),
+                 .integer(index.entrySize(of: item, table: table))])
         }
     }
 
