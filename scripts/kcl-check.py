@@ -6,9 +6,11 @@ DynamoDB (leases) and CloudWatch endpoints all pointed at one Eddy.
   scripts/kcl-check.py [--eddy .build/debug/eddy] [--mode POLLING|FANOUT] [--records 10000]
 
 Puts half the records into a 4-shard stream, starts the daemon, kills it with SIGKILL once
-records are checkpointed, puts the other half, starts it again, and checks: every record
-received, in order within each shard, duplicates only from the batch in flight when the
-daemon was killed; the lease table holds the checkpoints; KCL's metrics are in CloudWatch.
+records are checkpointed, puts the other half, starts it again, then splits one shard and
+merges two others while it consumes, and checks: every record received, in order within each
+shard, duplicates only from the batch in flight when the daemon was killed, child shards read
+only after their parents end; the lease table holds the checkpoints; KCL's metrics are in
+CloudWatch.
 Prints PASS/FAIL lines and exits 0 only if all passed.
 """
 import argparse
@@ -170,9 +172,35 @@ def main():
         put(half, args.records)
         daemon = start("kcl-2.log")
         check(wait_for(args.records, args.timeout), f"after kill -9 and a restart every one of {args.records} records is received")
+        # Reshard while the worker consumes: records go into the parents, shard 0 is split and
+        # shards 2 and 3 merged, and more records go into the children.
+        extra = max(args.records // 5, 20)
+        total = args.records + extra
+        parents = kinesis.list_shards(StreamName="kcl-orders")["Shards"]
+        put(args.records, args.records + extra // 2)
+        low, high = int(parents[0]["HashKeyRange"]["StartingHashKey"]), int(parents[0]["HashKeyRange"]["EndingHashKey"])
+        kinesis.split_shard(StreamName="kcl-orders", ShardToSplit=parents[0]["ShardId"], NewStartingHashKey=str((low + high) // 2))
+        kinesis.get_waiter("stream_exists").wait(StreamName="kcl-orders", WaiterConfig={"Delay": 0.2})
+        kinesis.merge_shards(StreamName="kcl-orders", ShardToMerge=parents[2]["ShardId"], AdjacentShardToMerge=parents[3]["ShardId"])
+        kinesis.get_waiter("stream_exists").wait(StreamName="kcl-orders", WaiterConfig={"Delay": 0.2})
+        put(args.records + extra // 2, total)
+        check(wait_for(total, args.timeout), f"after a split and a merge while consuming every one of {total} records is received")
         lines = received(out)
         values = [r[2] for r in lines]
-        check(set(values) == {str(i) for i in range(args.records)}, f"{len(set(values))} distinct records of {args.records}")
+        check(set(values) == {str(i) for i in range(total)}, f"{len(set(values))} distinct records of {total}")
+        children = [s for s in kinesis.list_shards(StreamName="kcl-orders")["Shards"] if s.get("ParentShardId")]
+        lineage = {}
+        for child in children:
+            lineage[child["ShardId"]] = [p for p in (child["ParentShardId"], child.get("AdjacentParentShardId")) if p]
+        first = {}
+        last = {}
+        for index, (shard, _, _) in enumerate(lines):
+            first.setdefault(shard, index)
+            last[shard] = index
+        # KCL starts a child only once its parents are read to their end and checkpointed there.
+        after_parents = all(child in first and all(first[child] > last.get(p, -1) for p in ps) for child, ps in lineage.items())
+        check(len(lineage) == 3 and after_parents,
+              f"{len(lineage)} child shards ({', '.join(f'{c} <- {ps}' for c, ps in sorted(lineage.items()))}) read after their parents end")
         duplicates = len(values) - len(set(values))
         # Only records delivered but not yet checkpointed when the worker died come again.
         check(duplicates <= len(before_kill), f"{duplicates} duplicates, all from the batch in flight at the kill")
@@ -185,8 +213,10 @@ def main():
         check(ordered, f"records in order within each of {len({r[0] for r in lines})} shards")
         ddb = boto3.client("dynamodb", **session)
         leases = ddb.scan(TableName=app)["Items"]
-        checkpoints = [l.get("checkpoint", {}).get("S", "") for l in leases]
-        check(len(leases) >= 4 and all(c.isdigit() for c in checkpoints), f"{len(leases)} leases in the lease table, checkpointed at sequence numbers")
+        checkpoints = {l["leaseKey"]["S"]: l.get("checkpoint", {}).get("S", "") for l in leases}
+        ended = {p for ps in lineage.values() for p in ps}
+        check(len(leases) >= 7 and all(c == "SHARD_END" if k in ended else c.isdigit() for k, c in checkpoints.items()),
+              f"{len(leases)} leases in the lease table, the parents' at SHARD_END, the others at sequence numbers")
         tables = ddb.list_tables()["TableNames"]
         check(f"{app}-CoordinatorState" in tables and f"{app}-WorkerMetricStats" in tables, f"KCL's tables: {', '.join(tables)}")
         cw = boto3.client("cloudwatch", **session)
