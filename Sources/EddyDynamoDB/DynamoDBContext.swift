@@ -23,10 +23,16 @@ struct DynamoDBContext: Sendable {
     /// consumes the table's.
     func consumed(_ use: CapacityUse, table: String, read: Bool,
                   _ asked: DynamoDBAPI.ReturnConsumedCapacity?) -> DynamoDBAPI.ConsumedCapacity? {
+        let local = use.indexes.filter { !$0.isGlobal }.reduce(use.table) { $0 + $1.units }
+        if let provisioned = store.table(request.accountId, request.region, table) {
+            service.capacity.spend(local, provisioned, read: read, now: now)
+            for index in use.indexes where index.isGlobal {
+                service.capacity.spend(index.units, provisioned, index: index.name, read: read, now: now)
+            }
+        }
         if let metrics = service.metrics {
             let dimensions = [("TableName", table)]
             let name = read ? "ConsumedReadCapacityUnits" : "ConsumedWriteCapacityUnits"
-            let local = use.indexes.filter { !$0.isGlobal }.reduce(use.table) { $0 + $1.units }
             metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
                                        name: name, dimensions: dimensions, unit: "Count", value: local, timestampMillis: now))
             for index in use.indexes where index.isGlobal {
@@ -44,6 +50,29 @@ struct DynamoDBContext: Sendable {
     }
 
     var store: TableStore { service.store }
+
+    /// Whether the table (or the global secondary index read) has provisioned capacity left for
+    /// this request; a throttled request is counted in AWS/DynamoDB's throttling metrics.
+    func admits(_ table: Table, index: SecondaryIndex? = nil, read: Bool) -> Bool {
+        let global = index?.isGlobal == true ? index?.name : nil
+        guard !service.capacity.admits(table, index: global, read: read, now: now) else { return true }
+        if let metrics = service.metrics {
+            var dimensions = [("TableName", table.name)]
+            if let global { dimensions.append(("GlobalSecondaryIndexName", global)) }
+            metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
+                                       name: "ThrottledRequests", dimensions: [("TableName", table.name), ("Operation", operation)],
+                                       unit: "Count", value: 1, timestampMillis: now))
+            metrics.record(MetricDatum(account: request.accountId, region: request.region, namespace: "AWS/DynamoDB",
+                                       name: read ? "ReadThrottleEvents" : "WriteThrottleEvents", dimensions: dimensions,
+                                       unit: "Count", value: 1, timestampMillis: now))
+        }
+        return false
+    }
+
+    /// The request refused when `admits` is false.
+    func admit(_ table: Table, index: SecondaryIndex? = nil, read: Bool) throws(DynamoDBError) {
+        guard admits(table, index: index, read: read) else { throw .throughputExceeded(index: index?.isGlobal == true) }
+    }
 
     /// The table a TableName parameter names: a name, or the table's ARN (which must be of the
     /// caller's account and region).

@@ -11,6 +11,7 @@ enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
     /// A transaction written in part by none: one reason per action, in order.
     case transactionCanceled([DynamoDBAPI.CancellationReason])
     case idempotentParameterMismatch(String)
+    case provisionedThroughputExceeded(String)
     case notImplemented(String)
     case serviceUnavailable(String)
 
@@ -34,6 +35,7 @@ enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
                          return w.bytes
                      }())])
         case .idempotentParameterMismatch(let m): AWSError(code: "IdempotentParameterMismatchException", message: m)
+        case .provisionedThroughputExceeded(let m): AWSError(code: "ProvisionedThroughputExceededException", message: m)
         case .notImplemented(let op):
             AWSError(code: "NotImplemented", message: "Eddy does not implement the DynamoDB operation \(op) yet.", status: 501)
         case .serviceUnavailable(let m): AWSError(code: "ServiceUnavailable", message: m, status: 503)
@@ -43,6 +45,13 @@ enum DynamoDBError: Error, Equatable, AWSErrorConvertible {
     /// What DynamoDB answers for a table that does not exist (or is not visible to the caller).
     static func tableNotFound(_ name: String) -> DynamoDBError {
         .resourceNotFound("Requested resource not found: Table: \(name) not found")
+    }
+
+    /// What DynamoDB answers a request over a provisioned table's (or index's) capacity.
+    static func throughputExceeded(index: Bool) -> DynamoDBError {
+        .provisionedThroughputExceeded(index
+            ? "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API"
+            : "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.")
     }
 
     /// An item operation on a table that does not exist names no table.

@@ -9,6 +9,7 @@ public final class DynamoDBService: AWSService {
                                                 targetPrefixes: [DynamoDBAPI.targetPrefix])
     let store: TableStore
     let requestTokens = RequestTokens()
+    let capacity = ProvisionedCapacity()
     let metrics: (any MetricsSink)?
     let changes: ChangeRecords
     let dispatcher: OperationDispatcher<DynamoDBContext>
@@ -59,7 +60,10 @@ public final class DynamoDBService: AWSService {
     /// How many tables there are (for the start-up log).
     public var tableCount: Int { store.allTables().count }
 
-    public func reset() async throws { try store.reset() }
+    public func reset() async throws {
+        try store.reset()
+        capacity.reset()
+    }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         let recognised = dispatcher.recognise(request.head)

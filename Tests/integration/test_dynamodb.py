@@ -4,6 +4,7 @@ import decimal
 import json
 import os
 import subprocess
+import time
 
 import boto3
 import pytest
@@ -479,3 +480,42 @@ def test_dynamodb_metrics_reach_cloudwatch(server):
     assert total("ConsumedWriteCapacityUnits", TableName="metered")[0] == 10
     assert total("ConsumedReadCapacityUnits", TableName="metered")[0] == 1
     assert total("SuccessfulRequestLatency", TableName="metered", Operation="PutItem")[1] == 5
+
+
+def test_provisioned_capacity_throttles_as_aws_does(server):
+    """A provisioned table has 300 seconds of burst capacity; past it, requests are throttled with
+    AWS's error, batches return their writes unprocessed, and the throttles are counted."""
+    import botocore.config
+    ddb = boto3.client("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test", config=botocore.config.Config(retries={"max_attempts": 1}))
+    ddb.create_table(TableName="tiny", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+    ddb.get_waiter("table_exists").wait(TableName="tiny", WaiterConfig={"Delay": 0.1})
+    # One write of 350 KB takes more than the 300 units of burst capacity at once.
+    ddb.put_item(TableName="tiny", Item={"pk": {"S": "big"}, "v": {"S": "x" * (350 * 1024)}})
+    code, message = error(ddb.put_item, TableName="tiny", Item={"pk": {"S": "one"}})[:2]
+    assert code == "ProvisionedThroughputExceededException"
+    assert message == "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
+    assert error(ddb.batch_write_item, RequestItems={"tiny": [{"PutRequest": {"Item": {"pk": {"S": "two"}}}}]})[0] == \
+        "ProvisionedThroughputExceededException"
+    # Reads have their own capacity, untouched by the writes.
+    assert ddb.get_item(TableName="tiny", Key={"pk": {"S": "big"}})["Item"]["pk"] == {"S": "big"}
+    # With an on-demand table in the same batch, the provisioned table's writes come back unprocessed.
+    ddb.create_table(TableName="roomy", BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    ddb.get_waiter("table_exists").wait(TableName="roomy", WaiterConfig={"Delay": 0.1})
+    answer = ddb.batch_write_item(RequestItems={"tiny": [{"PutRequest": {"Item": {"pk": {"S": "three"}}}}],
+                                                "roomy": [{"PutRequest": {"Item": {"pk": {"S": "three"}}}}]})
+    assert answer["UnprocessedItems"] == {"tiny": [{"PutRequest": {"Item": {"pk": {"S": "three"}}}}]}
+    assert "Item" in ddb.get_item(TableName="roomy", Key={"pk": {"S": "three"}})
+    cancelled = error(ddb.transact_write_items, TransactItems=[{"Put": {"TableName": "roomy", "Item": {"pk": {"S": "t"}}}},
+                                                               {"Put": {"TableName": "tiny", "Item": {"pk": {"S": "t"}}}}])
+    assert cancelled[0] == "TransactionCanceledException" and "[None, ProvisionedThroughputExceeded]" in cancelled[1]
+    # More capacity through UpdateTable admits writes again.
+    ddb.update_table(TableName="tiny", ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1000})
+    time.sleep(0.5)
+    ddb.put_item(TableName="tiny", Item={"pk": {"S": "after"}})
+    cw = server.client("cloudwatch")
+    throttled = cw.list_metrics(Namespace="AWS/DynamoDB", MetricName="ThrottledRequests")["Metrics"]
+    assert {d["Value"] for m in throttled for d in m["Dimensions"] if d["Name"] == "Operation"} >= {"PutItem", "BatchWriteItem"}

@@ -35,7 +35,12 @@ extension DynamoDBAPI.BatchGetItem: DynamoDBAction {
         var unprocessed: [(key: String, value: DynamoDBAPI.KeysAndAttributes)] = []
         var consumed: [DynamoDBAPI.ConsumedCapacity] = []
         var bytes = 0
-        for (table, request, keys, projection) in plans {
+        let admitted = plans.filter { c.admits($0.0, read: true) }
+        guard !admitted.isEmpty || plans.isEmpty else { throw .throughputExceeded(index: false) }
+        for (table, request, _, _) in plans where !admitted.contains(where: { $0.0.id == table.id }) {
+            unprocessed.append((table.name, request))
+        }
+        for (table, request, keys, projection) in admitted {
             var found: [Item] = []
             var left: [Item] = []
             var units = 0.0

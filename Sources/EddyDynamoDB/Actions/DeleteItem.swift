@@ -7,6 +7,7 @@ extension DynamoDBAPI.DeleteItem: DynamoDBAction {
                                                         names: input.expressionAttributeNames, values: input.expressionAttributeValues)
         let returnValues = try ItemRequests.oldOrNone(input.returnValues)
         let table = try c.itemTable(input.tableName)
+        try c.admit(table, read: false)
         try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
         let key = try table.key(named: try AttributeValues.checked(input.key))
         let old = try c.change(table, key) { (old) throws(DynamoDBError) in

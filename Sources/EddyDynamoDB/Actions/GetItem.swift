@@ -15,6 +15,7 @@ extension DynamoDBAPI.GetItem: DynamoDBAction {
         }
         if let names = input.attributesToGet { projection = names.map { DocumentPath(elements: [.name($0)]) } }
         let table = try c.itemTable(input.tableName)
+        try c.admit(table, read: true)
         let key = try table.key(named: try AttributeValues.checked(input.key))
         var item = try c.storage { try c.store.item(table, key) }
         // A read costs the whole item, whatever part of it is answered.

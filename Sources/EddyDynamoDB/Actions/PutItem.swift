@@ -12,6 +12,7 @@ extension DynamoDBAPI.PutItem: DynamoDBAction {
         let size = AttributeValues.size(of: item)
         guard size <= AttributeValues.maxItemBytes else { throw .validation("Item size has exceeded the maximum allowed size") }
         let table = try c.itemTable(input.tableName)
+        try c.admit(table, read: false)
         try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
         let key = try table.key(ofItem: item)
         let old = try c.change(table, key) { (old) throws(DynamoDBError) in

@@ -43,6 +43,7 @@ extension DynamoDBAPI.Query: DynamoDBAction {
             }
             index = found
         }
+        try c.admit(table, index: index, read: true)
         let hashKey = index?.hash ?? table.hashKey, rangeKey = index == nil ? table.rangeKey : index?.range
         let (hash, range) = try keys(keyCondition, hash: hashKey, range: rangeKey)
         let reads = ItemReads(table: table, index: index,

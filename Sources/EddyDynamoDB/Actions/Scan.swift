@@ -39,6 +39,7 @@ extension DynamoDBAPI.Scan: DynamoDBAction {
             }
             index = found
         }
+        try c.admit(table, index: index, read: true)
         let reads = ItemReads(table: table, index: index,
                               select: try ItemReads.select(input.select, projected: projection != nil, index: index),
                               projection: projection, filter: filter)

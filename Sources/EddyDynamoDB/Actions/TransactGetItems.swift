@@ -18,6 +18,7 @@ extension DynamoDBAPI.TransactGetItems: DynamoDBAction {
             }
             plans.append((table, key, projection))
         }
+        try DynamoDBAPI.TransactWriteItems.refuseThrottled(plans.map { ($0.0, true) }, c)
         var units: [String: Double] = [:]
         let responses = try c.transaction { (writer) throws(DynamoDBError) in
             try plans.map { (plan) throws(DynamoDBError) in

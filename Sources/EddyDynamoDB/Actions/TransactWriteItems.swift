@@ -35,6 +35,7 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             }
             plans.append(plan)
         }
+        try refuseThrottled(plans.map { ($0.table, $0.write == nil) }, c)
         var units: [String: CapacityUse] = [:]
         var committed: [(Table, Item?, Item?)] = []
         try c.transaction { (writer) throws(DynamoDBError) in
@@ -72,6 +73,18 @@ extension DynamoDBAPI.TransactWriteItems: DynamoDBAction {
             c.consumed($0.value, table: $0.key, read: false, input.returnConsumedCapacity)
         }
         return Output(consumedCapacity: consumed.isEmpty ? nil : consumed)
+    }
+
+    /// A transaction over a table without the capacity for it is cancelled as a whole, the
+    /// throttled actions named in its reasons.
+    static func refuseThrottled(_ actions: [(Table, read: Bool)], _ c: DynamoDBContext) throws(DynamoDBError) {
+        let throttled = actions.map { !c.admits($0.0, read: $0.read) }
+        guard throttled.contains(true) else { return }
+        throw .transactionCanceled(throttled.map {
+            $0 ? DynamoDBAPI.CancellationReason(code: "ProvisionedThroughputExceeded",
+                                                message: DynamoDBError.throughputExceeded(index: false).awsError.message)
+               : DynamoDBAPI.CancellationReason(code: "None")
+        })
     }
 
     static func plan(_ action: DynamoDBAPI.TransactWriteItem, _ c: DynamoDBContext) throws(DynamoDBError) -> Planned {

@@ -22,6 +22,7 @@ extension DynamoDBAPI.UpdateItem: DynamoDBAction {
         try context.checkAllUsed()
         let returnValues = input.returnValues ?? .NONE
         let table = try c.itemTable(input.tableName)
+        try c.admit(table, read: false)
         try ItemRequests.refuseCollectionMetrics(input.returnItemCollectionMetrics, table)
         let keyItem = try AttributeValues.checked(input.key)
         let key = try table.key(named: keyItem)
