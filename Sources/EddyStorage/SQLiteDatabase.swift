@@ -59,13 +59,15 @@ public final class SQLiteDatabase: Sendable {
 
     /// Runs statements with no results (schema, pragmas).
     public func execute(_ sql: String) throws {
-        try connection.withLock { c in
-            var error: UnsafeMutablePointer<CChar>?
-            if sqlite3_exec(c.handle, sql, nil, nil, &error) != SQLITE_OK {
-                let message = error.map { String(cString: $0) } ?? "unknown error"
-                sqlite3_free(error)
-                throw StorageError("sqlite: \(message) in \(sql.prefix(80))")
-            }
+        try connection.withLock { c in try Self.execute(c, sql) }
+    }
+
+    static func execute(_ c: Connection, _ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        if sqlite3_exec(c.handle, sql, nil, nil, &error) != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(error)
+            throw StorageError("sqlite: \(message) in \(sql.prefix(80))")
         }
     }
 
@@ -96,6 +98,9 @@ public final class SQLiteDatabase: Sendable {
         public func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
             try SQLiteDatabase.run(connection, sql, parameters)
         }
+
+        /// Statements with no results, inside the transaction (a schema change made whole).
+        public func execute(_ sql: String) throws { try SQLiteDatabase.execute(connection, sql) }
     }
 
     static func run(_ c: Connection, _ sql: String, _ parameters: [SQLiteValue]) throws -> [[SQLiteValue]] {
