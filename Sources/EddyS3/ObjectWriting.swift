@@ -26,7 +26,7 @@ extension S3Service: ObjectWriter {
         do {
             try store.put(ObjectStore.Object(bucket: bucket, key: key, file: file, size: uploaded.size, etag: ObjectHeaders.etag(uploaded.md5),
                                              modifiedMillis: clock(), headers: [("content-type", contentType)], checksumAlgorithm: nil,
-                                             checksum: nil, checksumType: nil, parts: nil, tags: []))
+                                             checksum: nil, checksumType: nil, parts: nil, tags: []), versioning: b.versioning)
         } catch {
             store.removeFile(file)
             throw error

@@ -8,6 +8,8 @@ public struct S3Error: Error, Sendable, Equatable {
     public var status: Int
     /// Extra members S3 includes (`BucketName`, `Key`, `Condition` …).
     public var details: [(String, String)] = []
+    /// Headers the error answer carries (a delete marker's `x-amz-delete-marker` …).
+    public var headers: [(String, String)] = []
 
     public static func == (a: S3Error, b: S3Error) -> Bool { a.code == b.code && a.message == b.message && a.status == b.status }
 
@@ -36,6 +38,9 @@ public struct S3Error: Error, Sendable, Equatable {
     static func internalError(_ message: String) -> S3Error {
         S3Error("InternalError", "We encountered an internal error. Please try again. (\(message))", status: 500)
     }
+    static func noSuchVersion(_ key: String, _ versionId: String) -> S3Error {
+        S3Error("NoSuchVersion", "The specified version does not exist.", status: 404, [("Key", key), ("VersionId", versionId)])
+    }
     static let malformedXML = S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
     static let preconditionFailed = S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412, [("Condition", "If-Match")])
     static let notModified = S3Error("NotModified", "Not Modified", status: 304)
@@ -54,6 +59,7 @@ public struct S3Error: Error, Sendable, Equatable {
         headers.add("Content-Type", "application/xml")
         headers.add("x-amz-request-id", requestId)
         headers.add("x-amz-id-2", "eddy")
+        for (name, value) in self.headers { headers.add(name, value) }
         // HEAD answers carry no body; clients read the status alone.
         return ServiceResponse(status: status, headers: headers, body: status == 304 ? [] : w.bytes)
     }

@@ -3,10 +3,10 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["acl", "policy", "versioning", "lifecycle", "cors", "website", "logging", "notification",
+    static let unsupported = ["acl", "policy", "lifecycle", "cors", "website", "logging", "notification",
                               "replication", "encryption", "object-lock", "retention", "legal-hold", "accelerate",
                               "requestPayment", "analytics", "metrics", "inventory", "intelligent-tiering", "ownershipControls",
-                              "publicAccessBlock", "policyStatus", "restore", "select", "torrent", "versions", "attributes"]
+                              "publicAccessBlock", "policyStatus", "restore", "select", "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let q = c.query
@@ -22,6 +22,7 @@ enum S3Router {
             switch method {
             case "PUT":
                 if q["tagging"] != nil { return try PutBucketTagging.perform(c) }
+                if q["versioning"] != nil { return try PutBucketVersioning.perform(c) }
                 return try CreateBucket.perform(c, name: bucket)
             case "HEAD": return try HeadBucket.perform(c)
             case "DELETE":
@@ -31,6 +32,8 @@ enum S3Router {
                 if q["location"] != nil { return try GetBucketLocation.perform(c) }
                 if q["tagging"] != nil { return try GetBucketTagging.perform(c) }
                 if q["uploads"] != nil { return try ListMultipartUploads.perform(c) }
+                if q["versioning"] != nil { return try GetBucketVersioning.perform(c) }
+                if q["versions"] != nil { return try ListObjectVersions.perform(c) }
                 return try ListObjects.perform(c)
             case "POST":
                 if q["delete"] != nil { return try DeleteObjects.perform(c) }

@@ -4,11 +4,20 @@ import EddyWire
 import Glibc
 #endif
 
-/// The object named by `x-amz-copy-source` (`/bucket/key` or `bucket/key`, URL-encoded).
+/// The object named by `x-amz-copy-source` (`/bucket/key` or `bucket/key`, URL-encoded, with
+/// `?versionId=` for a version other than the latest).
 enum CopySource {
     static func resolve(_ c: S3Context) throws(S3Error) -> ObjectStore.Object {
         var source = c.headers["x-amz-copy-source"] ?? ""
-        if let q = source.firstIndex(of: "?") { source = String(source[..<q]) }
+        var versionId: String?
+        if let q = source.firstIndex(of: "?") {
+            for pair in source[source.index(after: q)...].split(separator: "&") where pair.hasPrefix("versionId=") {
+                let raw = String(pair.dropFirst("versionId=".count))
+                versionId = URLCoding.decode(raw) ?? raw
+            }
+            source = String(source[..<q])
+        }
+        if let versionId { try Versions.check(versionId) }
         source = URLCoding.decode(source) ?? source
         if source.hasPrefix("/") { source.removeFirst() }
         guard let slash = source.firstIndex(of: "/") else {
@@ -17,7 +26,15 @@ enum CopySource {
         let bucket = String(source[..<slash]), key = String(source[source.index(after: slash)...])
         guard let b = try c.catalog({ try c.store.bucket(bucket) }) else { throw S3Error.noSuchBucket(bucket) }
         guard b.account == c.account else { throw S3Error("AccessDenied", "Access Denied", status: 403) }
-        guard let object = try c.catalog({ try c.store.object(bucket, key) }) else { throw S3Error.noSuchKey(key) }
+        let object: ObjectStore.Object
+        do throws(S3Error) {
+            object = try Versions.find(c, bucket: bucket, key: key, versionId: versionId)
+        } catch where error.status == 405 {
+            throw S3Error("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
+        } catch {
+            // The copy's own answer is about the copy, not about the marker.
+            throw S3Error(error.code, error.message, status: error.status, error.details)
+        }
         var conditions = Headers()
         for (name, header) in [("x-amz-copy-source-if-match", "If-Match"), ("x-amz-copy-source-if-none-match", "If-None-Match"),
                                ("x-amz-copy-source-if-modified-since", "If-Modified-Since"),

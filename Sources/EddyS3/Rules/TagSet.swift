@@ -1,11 +1,10 @@
 import EddyWire
 
-/// The object a tagging request is about.
+/// The object version a tagging request is about (the latest, or `versionId`).
 enum TaggedObject {
-    static func find(_ c: S3Context, key: String) throws(S3Error) -> ObjectStore.Object {
+    static func find(_ c: S3Context, key: String) throws(S3Error) -> (ObjectStore.Object, ObjectStore.Bucket) {
         let bucket = try c.bucket()
-        guard let o = try c.catalog({ try c.store.object(bucket.name, key) }) else { throw S3Error.noSuchKey(key) }
-        return o
+        return (try Versions.find(c, bucket: bucket.name, key: key, versionId: try Versions.requested(c)), bucket)
     }
 }
 
@@ -39,7 +38,7 @@ enum TagSet {
     }
 
     static func write(_ tags: [(String, String)], _ c: S3Context) -> ServiceResponse {
-        c.xml { w in
+        return c.xml { w in
             w.open("Tagging", namespace: s3Namespace)
             w.element("TagSet") { w in
                 for (k, v) in tags { w.element("Tag") { w in w.element("Key", k); w.element("Value", v) } }

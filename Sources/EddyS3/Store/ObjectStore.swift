@@ -27,11 +27,6 @@ public final class ObjectStore: Sendable {
             CREATE TABLE IF NOT EXISTS buckets (
                 name TEXT PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, created_ms INTEGER NOT NULL,
                 tags TEXT);
-            CREATE TABLE IF NOT EXISTS objects (
-                bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE, key TEXT NOT NULL,
-                file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
-                headers TEXT NOT NULL, checksum_algorithm TEXT, checksum TEXT, checksum_type TEXT, parts INTEGER,
-                tags TEXT, PRIMARY KEY (bucket, key));
             CREATE TABLE IF NOT EXISTS uploads (
                 id TEXT PRIMARY KEY, bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE, key TEXT NOT NULL,
                 initiated_ms INTEGER NOT NULL, headers TEXT NOT NULL, checksum_algorithm TEXT, checksum_type TEXT);
@@ -40,6 +35,36 @@ public final class ObjectStore: Sendable {
                 file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
                 checksum TEXT, PRIMARY KEY (upload, number));
             """)
+        try Self.migrate(db)
+    }
+
+    /// Brings a catalog written by an earlier Eddy up to date: buckets gain their versioning
+    /// state, and the one-row-per-key `objects` table becomes `versions` (each old object its
+    /// key's `null` version), in one transaction.
+    static func migrate(_ db: SQLiteDatabase) throws {
+        if try db.query("SELECT 1 FROM pragma_table_info('buckets') WHERE name = 'versioning'").isEmpty {
+            try db.execute("ALTER TABLE buckets ADD COLUMN versioning TEXT; ALTER TABLE buckets ADD COLUMN mfa_delete TEXT;")
+        }
+        try db.transaction { tx in
+            try tx.execute("""
+                CREATE TABLE IF NOT EXISTS versions (
+                    bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE, key TEXT NOT NULL, seq INTEGER NOT NULL,
+                    version_id TEXT NOT NULL, latest INTEGER NOT NULL, marker INTEGER NOT NULL,
+                    file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
+                    headers TEXT NOT NULL, checksum_algorithm TEXT, checksum TEXT, checksum_type TEXT, parts INTEGER,
+                    tags TEXT, PRIMARY KEY (bucket, key, seq));
+                CREATE UNIQUE INDEX IF NOT EXISTS version_ids ON versions (bucket, key, version_id);
+                CREATE INDEX IF NOT EXISTS current_objects ON versions (bucket, key) WHERE latest = 1 AND marker = 0;
+                """)
+            guard try !tx.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'objects'").isEmpty else { return }
+            try tx.execute("""
+                INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
+                                      checksum_algorithm, checksum, checksum_type, parts, tags)
+                SELECT bucket, key, 1, 'null', 1, 0, file, size, etag, modified_ms, headers, checksum_algorithm, checksum,
+                       checksum_type, parts, tags FROM objects;
+                DROP TABLE objects;
+                """)
+        }
     }
 
     // MARK: Files
@@ -77,28 +102,40 @@ public final class ObjectStore: Sendable {
 
     // MARK: Buckets
 
+    /// A bucket's versioning state: never set (nil), Enabled, or Suspended (it can never go
+    /// back to unset).
+    public enum Versioning: String, Sendable {
+        case enabled = "Enabled"
+        case suspended = "Suspended"
+    }
+
     public struct Bucket: Sendable {
         public var name: String
         public var account: String
         public var region: String
         public var createdMillis: Int64
         public var tags: [(String, String)]
+        public var versioning: Versioning? = nil
+        public var mfaDelete: String? = nil
     }
 
+    static let bucketColumns = "name, account, region, created_ms, tags, versioning, mfa_delete"
+
     func bucket(_ name: String) throws -> Bucket? {
-        guard let r = try db.query("SELECT name, account, region, created_ms, tags FROM buckets WHERE name = ?", [.text(name)]).first
+        guard let r = try db.query("SELECT \(Self.bucketColumns) FROM buckets WHERE name = ?", [.text(name)]).first
         else { return nil }
         return try Self.bucket(r)
     }
 
     func buckets(account: String) throws -> [Bucket] {
-        try db.query("SELECT name, account, region, created_ms, tags FROM buckets WHERE account = ? ORDER BY name", [.text(account)])
+        try db.query("SELECT \(Self.bucketColumns) FROM buckets WHERE account = ? ORDER BY name", [.text(account)])
             .map(Self.bucket)
     }
 
     static func bucket(_ r: [SQLiteValue]) throws -> Bucket {
         Bucket(name: try r.text(0), account: try r.text(1), region: try r.text(2), createdMillis: try r.integer(3),
-               tags: StoredHeaders.decode(r.optionalText(4) ?? ""))
+               tags: StoredHeaders.decode(r.optionalText(4) ?? ""), versioning: r.optionalText(5).flatMap(Versioning.init(rawValue:)),
+               mfaDelete: r.optionalText(6))
     }
 
     func createBucket(_ b: Bucket) throws {
@@ -114,14 +151,21 @@ public final class ObjectStore: Sendable {
         try db.query("UPDATE buckets SET tags = ? WHERE name = ?", [tags.map { .text(StoredHeaders.encode($0)) } ?? .null, .text(name)])
     }
 
+    func setVersioning(_ name: String, _ state: Versioning, mfaDelete: String?) throws {
+        try db.query("UPDATE buckets SET versioning = ?, mfa_delete = COALESCE(?, mfa_delete) WHERE name = ?",
+                     [.text(state.rawValue), mfaDelete.map { .text($0) } ?? .null, .text(name)])
+    }
+
+    /// Object versions (delete markers included) and uploads in progress.
     func objectCount(_ bucket: String) throws -> Int {
-        let objects = try db.query("SELECT count(*) FROM objects WHERE bucket = ?", [.text(bucket)])[0][0].int ?? 0
+        let objects = try db.query("SELECT count(*) FROM versions WHERE bucket = ?", [.text(bucket)])[0][0].int ?? 0
         let uploads = try db.query("SELECT count(*) FROM uploads WHERE bucket = ?", [.text(bucket)])[0][0].int ?? 0
         return Int(objects + uploads)
     }
 
     // MARK: Objects
 
+    /// One version of an object, or a delete marker (which has no body: `file` is empty).
     public struct Object: Sendable {
         public var bucket: String
         public var key: String
@@ -136,67 +180,166 @@ public final class ObjectStore: Sendable {
         public var checksumType: String?
         public var parts: Int?
         public var tags: [(String, String)]
+        /// "null" for the version of an unversioned (or suspended) bucket.
+        public var versionId: String = "null"
+        public var isDeleteMarker = false
+        public var isLatest = true
+        var sequence: Int64 = 0
     }
 
-    func object(_ bucket: String, _ key: String) throws -> Object? {
-        guard let r = try db.query("""
-            SELECT bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum, checksum_type, parts, tags
-            FROM objects WHERE bucket = ? AND key = ?
-            """, [.text(bucket), .text(key)]).first else { return nil }
-        return try Self.object(r)
-    }
+    static let objectColumns = """
+        bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum, checksum_type, parts, tags,
+        version_id, marker, latest, seq
+        """
 
     static func object(_ r: [SQLiteValue]) throws -> Object {
         Object(bucket: try r.text(0), key: try r.text(1), file: try r.text(2), size: Int(clamping: try r.integer(3)), etag: try r.text(4),
                modifiedMillis: try r.integer(5), headers: StoredHeaders.decode(r.optionalText(6) ?? ""),
                checksumAlgorithm: r.optionalText(7).flatMap(ChecksumAlgorithm.init(rawValue:)), checksum: r.optionalText(8),
                checksumType: r.optionalText(9), parts: r.optionalInteger(10).map { Int(clamping: $0) },
-               tags: StoredHeaders.decode(r.optionalText(11) ?? ""))
+               tags: StoredHeaders.decode(r.optionalText(11) ?? ""), versionId: try r.text(12),
+               isDeleteMarker: try r.integer(13) != 0, isLatest: try r.integer(14) != 0, sequence: try r.integer(15))
     }
 
-    /// Stores the object, replacing any with the same key; the replaced body file is removed
-    /// after the catalog says so, so a crash never leaves a key pointing at nothing.
-    func put(_ o: Object) throws {
+    /// The current object under `key`: nil when there is none or its latest version is a
+    /// delete marker.
+    func object(_ bucket: String, _ key: String) throws -> Object? {
+        let found = try version(bucket, key, nil)
+        return found?.isDeleteMarker == false ? found : nil
+    }
+
+    /// A version by id, or the latest version (which may be a delete marker) when `versionId`
+    /// is nil.
+    func version(_ bucket: String, _ key: String, _ versionId: String?) throws -> Object? {
+        let rows = try versionId.map {
+            try db.query("SELECT \(Self.objectColumns) FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                         [.text(bucket), .text(key), .text($0)])
+        } ?? db.query("SELECT \(Self.objectColumns) FROM versions WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1",
+                      [.text(bucket), .text(key)])
+        return try rows.first.map(Self.object)
+    }
+
+    /// Stores `o` as the key's latest version. With versioning enabled it gets a new version id
+    /// and the versions before it stay; otherwise it is the `null` version and replaces the
+    /// key's previous `null` version (and only that one). A replaced body file is removed after
+    /// the catalog says so, so a crash never leaves a key pointing at nothing.
+    @discardableResult
+    func put(_ o: Object, versioning: Versioning? = nil) throws -> Object {
+        var stored = o
+        stored.versionId = versioning == .enabled ? Self.newVersionId() : "null"
+        stored.isLatest = true
         let previous = try db.transaction { tx -> String? in
-            let old = try tx.query("SELECT file FROM objects WHERE bucket = ? AND key = ?", [.text(o.bucket), .text(o.key)]).first?[0].text
-            try tx.query("""
-                INSERT OR REPLACE INTO objects (bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum,
-                                                checksum_type, parts, tags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(o.bucket), .text(o.key), .text(o.file), .integer(Int64(o.size)), .text(o.etag), .integer(o.modifiedMillis),
-                      .text(StoredHeaders.encode(o.headers)), o.checksumAlgorithm.map { .text($0.rawValue) } ?? .null,
-                      o.checksum.map { .text($0) } ?? .null, o.checksumType.map { .text($0) } ?? .null,
-                      o.parts.map { .integer(Int64($0)) } ?? .null, o.tags.isEmpty ? .null : .text(StoredHeaders.encode(o.tags))])
-            return old
+            try Self.insert(tx, &stored)
         }
-        if let previous, previous != o.file { removeFile(previous) }
+        if let previous, !previous.isEmpty, previous != o.file { removeFile(previous) }
+        return stored
     }
 
-    func delete(_ bucket: String, _ key: String) throws {
-        let file = try db.transaction { tx -> String? in
-            let file = try tx.query("SELECT file FROM objects WHERE bucket = ? AND key = ?", [.text(bucket), .text(key)]).first?[0].text
-            try tx.query("DELETE FROM objects WHERE bucket = ? AND key = ?", [.text(bucket), .text(key)])
-            return file
+    /// Inserts the version, demoting the key's others; returns the body file of the `null`
+    /// version it replaced, if one was.
+    private static func insert(_ tx: SQLiteDatabase.Transaction, _ o: inout Object) throws -> String? {
+        var replaced: String?
+        if o.versionId == "null" {
+            replaced = try tx.query("SELECT file FROM versions WHERE bucket = ? AND key = ? AND version_id = 'null'",
+                                    [.text(o.bucket), .text(o.key)]).first?[0].text
+            try tx.query("DELETE FROM versions WHERE bucket = ? AND key = ? AND version_id = 'null'", [.text(o.bucket), .text(o.key)])
         }
-        if let file { removeFile(file) }
+        try tx.query("UPDATE versions SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1", [.text(o.bucket), .text(o.key)])
+        o.sequence = (try tx.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE bucket = ? AND key = ?",
+                                   [.text(o.bucket), .text(o.key)]).first?[0].int) ?? 1
+        try tx.query("""
+            INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
+                                  checksum_algorithm, checksum, checksum_type, parts, tags)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(o.bucket), .text(o.key), .integer(o.sequence), .text(o.versionId), .integer(o.isDeleteMarker ? 1 : 0),
+                  .text(o.file), .integer(Int64(o.size)), .text(o.etag), .integer(o.modifiedMillis),
+                  .text(StoredHeaders.encode(o.headers)), o.checksumAlgorithm.map { .text($0.rawValue) } ?? .null,
+                  o.checksum.map { .text($0) } ?? .null, o.checksumType.map { .text($0) } ?? .null,
+                  o.parts.map { .integer(Int64($0)) } ?? .null, o.tags.isEmpty ? .null : .text(StoredHeaders.encode(o.tags))])
+        return replaced
     }
 
-    func setObjectTags(_ bucket: String, _ key: String, _ tags: [(String, String)]) throws {
-        try db.query("UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?",
-                     [tags.isEmpty ? .null : .text(StoredHeaders.encode(tags)), .text(bucket), .text(key)])
+    /// What a delete did: the version it removed or the delete marker it created.
+    struct Deletion: Equatable {
+        var versionId: String?
+        var isDeleteMarker: Bool
     }
 
-    /// Objects in key order (byte order of UTF-8) after `after`, with `prefix`, at most `limit`.
+    /// Deletes as S3 does. With a version id: that version (or delete marker) is removed for
+    /// good, and the one before it becomes the latest. Without: an unversioned bucket removes
+    /// the object; a versioned one adds a delete marker (a suspended one as the `null` version,
+    /// replacing the previous `null` version). Nil when there was nothing to delete.
+    func delete(_ bucket: String, _ key: String, versionId: String? = nil, versioning: Versioning? = nil,
+                now: Int64 = 0) throws -> Deletion? {
+        let outcome = try db.transaction { tx -> (Deletion?, String?) in
+            if versionId == nil, let versioning {
+                var marker = Object(bucket: bucket, key: key, file: "", size: 0, etag: "", modifiedMillis: now, headers: [],
+                                    checksumAlgorithm: nil, checksum: nil, checksumType: nil, parts: nil, tags: [],
+                                    versionId: versioning == .enabled ? Self.newVersionId() : "null", isDeleteMarker: true)
+                let replaced = try Self.insert(tx, &marker)
+                return (Deletion(versionId: marker.versionId, isDeleteMarker: true), replaced)
+            }
+            let id = versionId ?? "null"
+            guard let row = try tx.query("SELECT file, marker, latest FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                                         [.text(bucket), .text(key), .text(id)]).first else { return (nil, nil) }
+            try tx.query("DELETE FROM versions WHERE bucket = ? AND key = ? AND version_id = ?", [.text(bucket), .text(key), .text(id)])
+            if row.count > 2, row[2].int == 1 {
+                try tx.query("""
+                    UPDATE versions SET latest = 1 WHERE bucket = ? AND key = ?
+                    AND seq = (SELECT MAX(seq) FROM versions WHERE bucket = ? AND key = ?)
+                    """, [.text(bucket), .text(key), .text(bucket), .text(key)])
+            }
+            return (Deletion(versionId: versionId, isDeleteMarker: row.count > 1 && row[1].int == 1), row.first?.text)
+        }
+        if let file = outcome.1, !file.isEmpty { removeFile(file) }
+        return outcome.0
+    }
+
+    func setObjectTags(_ o: Object, _ tags: [(String, String)]) throws {
+        try db.query("UPDATE versions SET tags = ? WHERE bucket = ? AND key = ? AND version_id = ?",
+                     [tags.isEmpty ? .null : .text(StoredHeaders.encode(tags)), .text(o.bucket), .text(o.key), .text(o.versionId)])
+    }
+
+    /// Current objects (no delete markers) in key order (byte order of UTF-8) after `after`,
+    /// with `prefix`, at most `limit`.
     func objects(_ bucket: String, prefix: String, after: String?, limit: Int) throws -> [Object] {
         var sql = """
-            SELECT bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum, checksum_type, parts, tags
-            FROM objects WHERE bucket = ? AND substr(key, 1, ?) = ?
+            SELECT \(Self.objectColumns) FROM versions
+            WHERE bucket = ? AND latest = 1 AND marker = 0 AND substr(key, 1, ?) = ?
             """
         var params: [SQLiteValue] = [.text(bucket), .integer(Int64(prefix.unicodeScalars.count)), .text(prefix)]
         if let after { sql += " AND key > ?"; params.append(.text(after)) }
         sql += " ORDER BY key LIMIT ?"
         params.append(.integer(Int64(limit)))
         return try db.query(sql, params).map(Self.object)
+    }
+
+    /// Every version and delete marker with `prefix`, by key and then newest first, starting
+    /// after `after` (a key and, within it, the sequence of the last version returned).
+    func versions(_ bucket: String, prefix: String, after: (key: String, sequence: Int64?)?, limit: Int) throws -> [Object] {
+        var sql = "SELECT \(Self.objectColumns) FROM versions WHERE bucket = ? AND substr(key, 1, ?) = ?"
+        var params: [SQLiteValue] = [.text(bucket), .integer(Int64(prefix.unicodeScalars.count)), .text(prefix)]
+        if let after {
+            if let sequence = after.sequence {
+                sql += " AND (key > ? OR (key = ? AND seq < ?))"
+                params += [.text(after.key), .text(after.key), .integer(sequence)]
+            } else {
+                sql += " AND key > ?"
+                params.append(.text(after.key))
+            }
+        }
+        sql += " ORDER BY key, seq DESC LIMIT ?"
+        params.append(.integer(Int64(limit)))
+        return try db.query(sql, params).map(Self.object)
+    }
+
+    /// S3's version ids: 32 characters, letters, digits, `.` and `_`.
+    static func newVersionId() -> String {
+        var g = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._".utf8)
+        var out: [UInt8] = []
+        for _ in 0..<32 { out.append(alphabet[Int(g.next() % UInt64(alphabet.count))]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Multipart uploads
@@ -277,7 +420,7 @@ public final class ObjectStore: Sendable {
     }
 
     func reset() throws {
-        try db.execute("DELETE FROM parts; DELETE FROM uploads; DELETE FROM objects; DELETE FROM buckets;")
+        try db.execute("DELETE FROM parts; DELETE FROM uploads; DELETE FROM versions; DELETE FROM buckets;")
         FileSystem.remove(root + "/objects")
         try FileSystem.createDirectory(root + "/objects")
     }

@@ -61,11 +61,12 @@ enum CompleteMultipartUpload {
             let object = ObjectStore.Object(bucket: bucket.name, key: upload.key, file: file, size: body.size, etag: etag, modifiedMillis: c.now,
                                             headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
                                             checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [])
-            try c.catalog {
-                try c.store.put(object)
+            let completed = try c.catalog {
+                let version = try c.store.put(object, versioning: bucket.versioning)
                 try c.store.finishUpload(upload.id)
+                return version
             }
-            return c.xml { w in
+            var response = c.xml { w in
                 w.open("CompleteMultipartUploadResult", namespace: s3Namespace)
                 w.element("Location", "/\(bucket.name)/\(URLCoding.encode(upload.key))")
                 w.element("Bucket", bucket.name)
@@ -77,6 +78,8 @@ enum CompleteMultipartUpload {
                 }
                 w.close("CompleteMultipartUploadResult")
             }
+            if completed.versionId != "null" { response.headers.add("x-amz-version-id", completed.versionId) }
+            return response
         }
     }
 

@@ -21,14 +21,18 @@ enum CopyObject {
             headers: replace ? ObjectHeaders.from(c.headers) : source.headers,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
             checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags)
-        try c.catalog { try c.store.put(object) }
-        let stored = object
-        return c.xml { w in
+        let stored = try c.catalog { try c.store.put(object, versioning: bucket.versioning) }
+        var response = c.xml { w in
             w.open("CopyObjectResult", namespace: s3Namespace)
             w.element("LastModified", AWSDate.iso8601(c.now))
             w.element("ETag", stored.etag)
             if let a = stored.checksumAlgorithm, let v = stored.checksum { w.element(a.xmlName, v) }
             w.close("CopyObjectResult")
         }
+        if source.versionId != "null" || c.headers["x-amz-copy-source"]?.contains("versionId=") == true {
+            response.headers.add("x-amz-copy-source-version-id", source.versionId)
+        }
+        if stored.versionId != "null" { response.headers.add("x-amz-version-id", stored.versionId) }
+        return response
     }
 }

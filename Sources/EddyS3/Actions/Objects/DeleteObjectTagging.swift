@@ -2,8 +2,10 @@ import EddyWire
 
 enum DeleteObjectTagging {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
-        let o = try TaggedObject.find(c, key: key)
-        try c.catalog { try c.store.setObjectTags(o.bucket, o.key, []) }
-        return c.empty(204)
+        let (object, bucket) = try TaggedObject.find(c, key: key)
+        try c.catalog { try c.store.setObjectTags(object, []) }
+        var response = c.empty(204)
+        Versions.header(object, bucket, into: &response.headers)
+        return response
     }
 }

@@ -3,15 +3,12 @@ import Glibc
 #endif
 import EddyWire
 
-/// GetObject (and HeadObject): conditions, one byte range, `response-*` overrides, the stored
+/// GetObject (and HeadObject): the latest version or one by id, conditions, one byte range, `response-*` overrides, the stored
 /// checksum on request; the body is sent from the file.
 enum GetObject {
     static func perform(_ c: S3Context, key: String, head: Bool = false) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
-        guard let object = try c.catalog({ try c.store.object(bucket.name, key) }) else {
-            if head { throw S3Error("NotFound", "Not Found", status: 404) }
-            throw S3Error.noSuchKey(key)
-        }
+        let object = try Versions.find(c, bucket: bucket.name, key: key, versionId: try Versions.requested(c), head: head)
         try Preconditions.check(c.headers, etag: object.etag, modified: object.modifiedMillis)
         var response = c.empty()
         var offset = 0, length = object.size
@@ -25,6 +22,7 @@ enum GetObject {
         response.headers.add("ETag", object.etag)
         response.headers.add("Last-Modified", AWSDate.httpDate(object.modifiedMillis))
         response.headers.add("Accept-Ranges", "bytes")
+        Versions.header(object, bucket, into: &response.headers)
         if !object.tags.isEmpty { response.headers.add("x-amz-tagging-count", String(object.tags.count)) }
         if let parts = object.parts, try c.address.partNumber(required: false) != nil { response.headers.add("x-amz-mp-parts-count", String(parts)) }
         if c.headers["x-amz-checksum-mode"]?.uppercased() == "ENABLED", response.status == 200,

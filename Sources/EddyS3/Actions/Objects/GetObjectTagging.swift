@@ -1,5 +1,10 @@
 import EddyWire
 
 enum GetObjectTagging {
-    static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse { TagSet.write(try TaggedObject.find(c, key: key).tags, c) }
+    static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
+        let (object, bucket) = try TaggedObject.find(c, key: key)
+        var response = TagSet.write(object.tags, c)
+        Versions.header(object, bucket, into: &response.headers)
+        return response
+    }
 }

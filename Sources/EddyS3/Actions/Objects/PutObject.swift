@@ -15,14 +15,16 @@ enum PutObject {
             headers: ObjectHeaders.from(c.headers), checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil,
             tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [])
+        let stored: ObjectStore.Object
         do {
-            try c.store.put(object)
+            stored = try c.store.put(object, versioning: bucket.versioning)
         } catch {
             c.store.removeFile(file)
             throw S3Error.internalError("\(error)")
         }
         var response = c.empty()
         response.headers.add("ETag", object.etag)
+        if stored.versionId != "null" { response.headers.add("x-amz-version-id", stored.versionId) }
         for (a, value) in body.checksums { response.headers.add(a.header, value) }
         if algorithm != nil { response.headers.add("x-amz-checksum-type", "FULL_OBJECT") }
         return response

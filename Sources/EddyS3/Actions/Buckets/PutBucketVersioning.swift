@@ -1,0 +1,27 @@
+import EddyWire
+
+/// PutBucketVersioning: Enabled or Suspended (a bucket never returns to unversioned). MFA
+/// delete needs a device S3 checks a code from; Eddy has none, so enabling it is refused.
+enum PutBucketVersioning {
+    static func perform(_ c: S3Context) throws(S3Error) -> ServiceResponse {
+        let bucket = try c.bucket()
+        let root = try c.parseXML()
+        guard root.localName == "VersioningConfiguration" else { throw S3Error.malformedXML }
+        let mfaDelete = root.value("MfaDelete")
+        guard mfaDelete == nil || mfaDelete == "Enabled" || mfaDelete == "Disabled" else { throw S3Error.malformedXML }
+        if mfaDelete == "Enabled" {
+            guard c.headers["x-amz-mfa"] != nil else {
+                throw S3Error("AccessDenied", "Mfa Authentication must be used for this request", status: 403)
+            }
+            throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not verify MFA devices, so it cannot enable MFA delete.", status: 501)
+        }
+        // No Status leaves the state as it is.
+        guard let status = root.value("Status") else {
+            if let mfaDelete, let state = bucket.versioning { try c.catalog { try c.store.setVersioning(bucket.name, state, mfaDelete: mfaDelete) } }
+            return c.empty()
+        }
+        guard let state = ObjectStore.Versioning(rawValue: status) else { throw S3Error.malformedXML }
+        try c.catalog { try c.store.setVersioning(bucket.name, state, mfaDelete: mfaDelete) }
+        return c.empty()
+    }
+}
