@@ -16,7 +16,9 @@ Two steps, each on its own:
 Per service the Swift holds, in a namespace enum (`KinesisAPI`): a struct per structure shape,
 a Swift enum per string enum, an operation descriptor per operation (its name and its input and
 output types), a decoder per structure (the model's constraints written out as checks, in AWS's
-order) and an encoder per structure for JSON, CBOR and awsQuery XML.
+order) and an encoder per structure for JSON, CBOR and awsQuery XML. For REST-XML services
+(S3) only the XML documents of requests and answers are generated: the shapes reachable from
+them, each with a reader from XML into the tree its decoder checks and a writer back to XML.
 """
 import gzip
 import json
@@ -31,6 +33,19 @@ SERVICES = {
     "cloudwatch": ("2010-08-01", "EddyCloudWatch", "CloudWatchAPI"),
     "firehose": ("2015-08-04", "EddyFirehose", "FirehoseAPI"),
     "dynamodb": ("2012-08-10", "EddyDynamoDB", "DynamoDBAPI"),
+    "s3": ("2006-03-01", "EddyS3", "S3API"),
+}
+
+# REST-XML services are generated for the XML documents their requests carry and their answers
+# hold: only the shapes reachable from these, with a reader of each from XML and a writer of it
+# back (S3's routing, headers and query are its own).
+XML_DOCUMENTS = {
+    "S3API": ["AccelerateConfiguration", "AccessControlPolicy", "AnalyticsConfiguration", "BucketLifecycleConfiguration",
+              "BucketLoggingStatus", "CORSConfiguration", "CompletedMultipartUpload", "CreateBucketConfiguration", "Delete",
+              "IntelligentTieringConfiguration", "InventoryConfiguration", "MetricsConfiguration", "NotificationConfiguration",
+              "ObjectLockConfiguration", "ObjectLockLegalHold", "ObjectLockRetention", "OwnershipControls",
+              "PublicAccessBlockConfiguration", "ReplicationConfiguration", "RequestPaymentConfiguration", "RestoreRequest",
+              "ServerSideEncryptionConfiguration", "Tagging", "VersioningConfiguration", "WebsiteConfiguration"],
 }
 
 # Members the model calls required that AWS leaves out of some answers: generated as optional.
@@ -115,6 +130,14 @@ def ident(name):
     return f"`{name}`" if name in KEYWORDS else name
 
 
+# Shape names Swift reserves as member types (`Foo.Type`, `Foo.Protocol`).
+RESERVED_TYPE_NAMES = {"Type", "Protocol", "Self"}
+
+
+def type_name(shape):
+    return shape + "Value" if shape in RESERVED_TYPE_NAMES else shape
+
+
 def property_name(member):
     """`StreamARN` → streamARN, `KMSMasterKeyARN` → kmsMasterKeyARN, `S3BackupMode` → s3BackupMode."""
     upper = 0
@@ -163,6 +186,22 @@ class Generator:
         self.ns = namespace
         self.shapes = model["shapes"]
         self.patterns = {}
+        self.documents = XML_DOCUMENTS.get(namespace)
+        if self.documents is not None:
+            self.shapes = self.reachable(self.documents)
+
+    def reachable(self, roots):
+        out = {}
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name in out:
+                continue
+            s = self.model["shapes"][name]
+            out[name] = s
+            todo += [m["shape"] for m in s.get("members", {}).values()]
+            todo += [s[k]["shape"] for k in ("member", "key", "value") if k in s]
+        return dict(sorted(out.items()))
 
     def shape(self, name):
         return self.shapes[name]
@@ -185,9 +224,9 @@ class Generator:
         if t == "structure":
             if s.get("eventstream"):
                 return "EddyWire.ResponseStream"
-            return f"{self.ns}.{name}"
+            return f"{self.ns}.{type_name(name)}"
         if t == "string":
-            return f"{self.ns}.{name}" if "enum" in s else "Swift.String"
+            return f"{self.ns}.{type_name(name)}" if "enum" in s else "Swift.String"
         if t == "integer":
             return "Swift.Int"
         if t == "long":
@@ -210,9 +249,9 @@ class Generator:
         s = self.shapes[name]
         t = s["type"]
         if t == "structure":
-            return f"{self.ns}.{name}.placeholder"
+            return f"{self.ns}.{type_name(name)}.placeholder"
         if t == "string":
-            return f"{self.ns}.{name}.placeholder" if "enum" in s else '""'
+            return f"{self.ns}.{type_name(name)}.placeholder" if "enum" in s else '""'
         return {"integer": "0", "long": "0", "boolean": "false", "blob": "[]", "timestamp": "EddyWire.Timestamp(millis: 0)",
                 "double": "0", "float": "0", "list": "[]", "map": "EddyWire.ShapeMap()"}[t]
 
@@ -226,6 +265,15 @@ class Generator:
     def types_file(self):
         out = []
         meta = self.model["metadata"]
+        if self.documents is not None:
+            out.append(f"/// The XML documents of {meta.get('serviceFullName', self.ns)}'s requests and answers.")
+            out.append(f"public enum {self.ns} {{}}")
+            for name in sorted(self.shapes):
+                if self.is_enum(name):
+                    out += self.enum_decl(name)
+                elif self.is_generated_structure(name):
+                    out += self.struct_decl(name)
+            return out
         out.append(f"public enum {self.ns} {{")
         out.append(f"    public static let targetPrefix = {string_literal(meta.get('targetPrefix', ''))}")
         out.append("    /// Every operation of the model, in name order.")
@@ -249,7 +297,7 @@ class Generator:
 
     def enum_decl(self, name):
         values = self.shapes[name]["enum"]
-        out = ["", f"extension {self.ns} {{", f"    public enum {name}: Swift.String, EddyWire.ShapeEnum {{"]
+        out = ["", f"extension {self.ns} {{", f"    public enum {type_name(name)}: Swift.String, EddyWire.ShapeEnum {{"]
         for v in values:
             c = case_name(v)
             out.append(f"        case {ident(c)}" + ("" if c == v else f" = {string_literal(v)}"))
@@ -268,13 +316,13 @@ class Generator:
     def struct_decl(self, name):
         members = self.members(name)
         equatable = "" if self.has_eventstream(name) else ", Swift.Equatable"
-        out = ["", f"extension {self.ns} {{", f"    public struct {name}: Swift.Sendable{equatable} {{"]
+        out = ["", f"extension {self.ns} {{", f"    public struct {type_name(name)}: Swift.Sendable{equatable} {{"]
         for m, shape, required in members:
             out.append(f"        public var {ident(property_name(m))}: {self.swift_type(shape)}{'' if required else '?'}")
         params = []
         for m, shape, required in members:
             p = property_name(m)
-            params.append(f"{p}: {self.swift_type(shape)}" + ("" if required else "? = nil"))
+            params.append(f"{ident(p)}: {self.swift_type(shape)}" + ("" if required else "? = nil"))
         if params:
             out.append("")
             out.append(f"        public init({', '.join(params)}) {{")
@@ -330,8 +378,65 @@ class Generator:
         for name in sorted(self.shapes):
             if self.is_generated_structure(name) and not self.has_eventstream(name):
                 out += self.struct_decoder(name)
+                if self.documents is not None:
+                    out += self.xml_tree(name)
         out += self.patterns_decl()
         return out
+
+    # REST-XML
+
+    def element_name(self, member, definition):
+        return definition.get("locationName", member)
+
+    def xml_tree(self, name):
+        """A reader of the structure's XML element into the tree its decoder checks: members by
+        their element names (flattened lists repeat the element, wrapped ones hold an element
+        per item), scalars as text; an element the model does not have is an error."""
+        s = self.shapes[name]
+        out = ["", f"extension {self.ns}.{name}: EddyWire.XMLDocumentShape {{",
+               "    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {",
+               "        var o = EddyWire.XMLTreeBuilder()"]
+        attributes = [(m, d) for m, d in s.get("members", {}).items() if d.get("xmlAttribute")]
+        elements = [(m, d) for m, d in s.get("members", {}).items() if not d.get("xmlAttribute")]
+        for m, d in attributes:
+            out.append(f"        if let a = e.attributes[{string_literal(d['locationName'])}] {{ try o.set({string_literal(m)}, .string(a)) }}")
+        if elements:
+            out.append("        for c in e.children {")
+            out.append("            switch c.localName {")
+            for m, d in elements:
+                target = self.shapes[d["shape"]]
+                if target["type"] == "list":
+                    item = target["member"]
+                    if target.get("flattened") or d.get("flattened"):
+                        out.append(f"            case {string_literal(self.element_name(m, d))}:")
+                        out.append(f"                o.append({string_literal(m)}, {self.xml_item(item['shape'], 'c')})")
+                    else:
+                        out.append(f"            case {string_literal(self.element_name(m, d))}:")
+                        out.append("                var items: [EddyWire.JSONValue] = []")
+                        out.append("                for i in c.children {")
+                        out.append(f"                    guard i.localName == {string_literal(item.get('locationName', 'member'))} else {{ throw .unexpected(i.localName) }}")
+                        out.append(f"                    items.append({self.xml_item(item['shape'], 'i')})")
+                        out.append("                }")
+                        out.append(f"                try o.set({string_literal(m)}, .array(items))")
+                elif target["type"] == "map":
+                    raise ValueError(f"maps in XML documents ({name}.{m})")
+                else:
+                    out.append(f"            case {string_literal(self.element_name(m, d))}: try o.set({string_literal(m)}, {self.xml_item(d['shape'], 'c')})")
+            out.append("            default: throw .unexpected(c.localName)")
+            out.append("            }")
+            out.append("        }")
+        else:
+            out.append("        if let c = e.children.first { throw .unexpected(c.localName) }")
+        out += ["        return o.value", "    }", "}"]
+        return out
+
+    def xml_item(self, shape_name, var):
+        t = self.shapes[shape_name]["type"]
+        if t == "structure":
+            return f"try {self.ns}.{type_name(shape_name)}.tree(xml: {var})"
+        if t in ("list", "map"):
+            raise ValueError(f"nested collection {shape_name} in an XML document")
+        return f"try EddyWire.XMLTreeBuilder.text({var})"
 
     def struct_decoder(self, name):
         out = ["", f"extension {self.ns}.{name}: EddyWire.ShapeDecodable {{",
@@ -370,13 +475,13 @@ class Generator:
         if t == "structure":
             v = f"x{depth}"
             lines = [f"d.enter({leaf})" if leaf != "nil" else None,
-                     f"let {v} = try {self.ns}.{shape_name}(from: &d, {var})",
+                     f"let {v} = try {self.ns}.{type_name(shape_name)}(from: &d, {var})",
                      "d.leave()" if leaf != "nil" else None]
             return [l for l in lines if l], v
         if t == "string":
             extra = self.constraints(s, "length")
             if "enum" in s:
-                return [], f"try d.enumeration({', '.join(args + [f'{self.ns}.{shape_name}.self'] + extra)})"
+                return [], f"try d.enumeration({', '.join(args + [f'{self.ns}.{type_name(shape_name)}.self'] + extra)})"
             if "pattern" in s:
                 extra.append(f"pattern: {self.pattern_ref(s['pattern'])}")
             return [], f"try d.string({', '.join(args + extra)})"
@@ -435,8 +540,64 @@ class Generator:
         out = []
         for name in sorted(self.shapes):
             if self.is_generated_structure(name):
-                out += self.struct_encoder(name)
+                out += self.rest_xml_encoder(name) if self.documents is not None else self.struct_encoder(name)
         return out
+
+    def rest_xml_encoder(self, name):
+        """The structure as the element `element`: members in the model's order, attributes in
+        its start tag, lists flattened or wrapped as the model says."""
+        s = self.shapes[name]
+        members = [(m, d, m in set(s.get("required", []))) for m, d in s.get("members", {}).items()]
+        out = ["", f"extension {self.ns}.{name}: EddyWire.XMLDocumentEncodable {{",
+               "    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {"]
+        attributes = [(m, d, r) for m, d, r in members if d.get("xmlAttribute")]
+        if attributes:
+            out.append("        var attributes: [(Swift.String, Swift.String)] = []")
+            for m, d, r in attributes:
+                p = property_name(m)
+                value = f"{ident(p)}.rawValue" if self.is_enum(d["shape"]) else ident(p)
+                body = [f"attributes.append(({string_literal(d['locationName'])}, {value}))"]
+                out += self.optional_block(p, r, body, "        ")
+            if any(":" in d["locationName"] and d["locationName"].split(":")[0] == "xsi" for _, d, _ in attributes):
+                out.append('        attributes.insert(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"), at: 0)')
+            out.append("        w.open(element, namespace: namespace, attributes: attributes)")
+        else:
+            out.append("        w.open(element, namespace: namespace)")
+        for m, d, r in members:
+            if d.get("xmlAttribute"):
+                continue
+            p = property_name(m)
+            body = self.rest_xml_value(m, d, p)
+            out += self.optional_block(p, r, body, "        ")
+        out += ["        w.close(element)", "    }", "}"]
+        return out
+
+    def rest_xml_value(self, member, definition, var):
+        target = self.shapes[definition["shape"]]
+        element = string_literal(self.element_name(member, definition))
+        v = ident(var)
+        if target["type"] == "list":
+            item = target["member"]
+            if target.get("flattened") or definition.get("flattened"):
+                return [f"for e in {v} {{"] + ["    " + l for l in self.rest_xml_scalar(item["shape"], "e", element)] + ["}"]
+            inner = string_literal(item.get("locationName", "member"))
+            return ([f"w.open({element})", f"for e in {v} {{"] + ["    " + l for l in self.rest_xml_scalar(item["shape"], "e", inner)]
+                    + ["}", f"w.close({element})"])
+        return self.rest_xml_scalar(definition["shape"], v, element)
+
+    def rest_xml_scalar(self, shape_name, var, element):
+        k = self.scalar_kind(shape_name)
+        if k == "structure":
+            return [f"{var}.encode(restXML: &w, element: {element})"]
+        if k == "enum":
+            return [f"w.element({element}, {var}.rawValue)"]
+        if k in ("double", "float"):
+            return [f"w.element({element}, double: {var})"]
+        if k == "blob":
+            return [f"w.element({element}, base64: {var})"]
+        if k in ("string", "integer", "long", "boolean", "timestamp"):
+            return [f"w.element({element}, {var})"]
+        raise ValueError(k)
 
     def struct_encoder(self, name):
         members = [(m, shape, required) for m, shape, required in self.members(name)

@@ -4,12 +4,19 @@ public struct XMLWriter: Sendable {
 
     public init() {}
 
-    public mutating func open(_ name: String, namespace: String? = nil) {
+    public mutating func open(_ name: String, namespace: String? = nil, attributes: [(String, String)] = []) {
         bytes.append(UInt8(ascii: "<"))
         bytes.append(contentsOf: name.utf8)
         if let namespace {
             bytes.append(contentsOf: " xmlns=\"".utf8)
             escape(namespace)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        for (attribute, value) in attributes {
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: attribute.utf8)
+            bytes.append(contentsOf: "=\"".utf8)
+            escape(value)
             bytes.append(UInt8(ascii: "\""))
         }
         bytes.append(UInt8(ascii: ">"))
