@@ -3,10 +3,9 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["acl", "policy", "lifecycle", "cors", "website", "logging", "notification",
-                              "replication", "encryption", "object-lock", "retention", "legal-hold", "accelerate",
-                              "requestPayment", "analytics", "metrics", "inventory", "intelligent-tiering", "ownershipControls",
-                              "publicAccessBlock", "policyStatus", "restore", "select", "torrent", "attributes"]
+    static let unsupported = ["acl", "lifecycle", "cors", "object-lock", "retention", "legal-hold",
+                              "analytics", "metrics", "inventory", "intelligent-tiering", "restore", "select",
+                              "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let q = c.query
@@ -19,6 +18,9 @@ enum S3Router {
             return try ListBuckets.perform(c)
         }
         guard let key = c.address.key else {
+            if let configuration = BucketConfiguration.named(q) { return try BucketConfigurations.perform(c, configuration) }
+            if q["policy"] != nil { return try BucketPolicyActions.perform(c) }
+            if q["policyStatus"] != nil { return try GetBucketPolicyStatus.perform(c) }
             switch method {
             case "PUT":
                 if q["tagging"] != nil { return try PutBucketTagging.perform(c) }

@@ -100,6 +100,14 @@ struct S3Context {
         return response
     }
 
+    /// A stored XML document as the answer.
+    func document(_ bytes: [UInt8]) -> ServiceResponse {
+        var response = empty()
+        response.headers.add("Content-Type", "application/xml")
+        response.body = bytes
+        return response
+    }
+
     func empty(_ status: Int = 200) -> ServiceResponse {
         var headers = Headers()
         headers.add("x-amz-request-id", request.context.requestId)

@@ -11,12 +11,11 @@ enum TaggedObject {
 /// Tag sets for buckets and objects: `<Tagging><TagSet><Tag><Key/><Value/></Tag>…`.
 enum TagSet {
     static func parse(_ c: S3Context) throws(S3Error) -> [(String, String)] {
-        let root = try c.parseXML()
-        guard root.localName == "Tagging", let set = root.child("TagSet") else { throw S3Error.malformedXML }
+        let document: S3API.Tagging
+        do { document = try S3API.Tagging.decode(xml: try c.parseXML(), named: "Tagging") } catch { throw S3Error.malformedXML }
         var tags: [(String, String)] = []
-        for tag in set.children("Tag") {
-            guard let key = tag.value("Key") else { throw S3Error.malformedXML }
-            let value = tag.value("Value") ?? ""
+        for tag in document.tagSet {
+            let key = tag.key, value = tag.value
             if tags.contains(where: { $0.0 == key }) {
                 throw S3Error("InvalidTag", "Cannot provide multiple Tags with the same key", [("TagKey", key)])
             }

@@ -34,6 +34,9 @@ public final class ObjectStore: Sendable {
                 upload TEXT NOT NULL REFERENCES uploads(id) ON DELETE CASCADE, number INTEGER NOT NULL,
                 file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
                 checksum TEXT, PRIMARY KEY (upload, number));
+            CREATE TABLE IF NOT EXISTS bucket_settings (
+                bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE, kind TEXT NOT NULL, id TEXT NOT NULL,
+                document BLOB NOT NULL, PRIMARY KEY (bucket, kind, id));
             """)
         try Self.migrate(db)
     }
@@ -138,9 +141,46 @@ public final class ObjectStore: Sendable {
                mfaDelete: r.optionalText(6))
     }
 
-    func createBucket(_ b: Bucket) throws {
-        try db.query("INSERT INTO buckets (name, account, region, created_ms) VALUES (?, ?, ?, ?)",
-                     [.text(b.name), .text(b.account), .text(b.region), .integer(b.createdMillis)])
+    /// A new bucket with the settings it starts with, in one transaction.
+    func createBucket(_ b: Bucket, settings: [(kind: String, document: [UInt8])] = []) throws {
+        try db.transaction { tx in
+            try tx.query("INSERT INTO buckets (name, account, region, created_ms) VALUES (?, ?, ?, ?)",
+                         [.text(b.name), .text(b.account), .text(b.region), .integer(b.createdMillis)])
+            for (kind, document) in settings {
+                try tx.query("INSERT INTO bucket_settings (bucket, kind, id, document) VALUES (?, ?, '', ?)",
+                             [.text(b.name), .text(kind), .blob(document)])
+            }
+        }
+    }
+
+    // MARK: Bucket settings
+
+    /// A stored configuration document (`id` for the kinds kept by id, such as inventory).
+    func setting(_ bucket: String, _ kind: String, id: String = "") throws -> [UInt8]? {
+        try db.query("SELECT document FROM bucket_settings WHERE bucket = ? AND kind = ? AND id = ?",
+                     [.text(bucket), .text(kind), .text(id)]).first?.blob(0)
+    }
+
+    /// Stores a configuration document, or removes it (nil); false when there was none to remove.
+    @discardableResult
+    func setSetting(_ bucket: String, _ kind: String, id: String = "", _ document: [UInt8]?) throws -> Bool {
+        if let document {
+            try db.query("INSERT OR REPLACE INTO bucket_settings (bucket, kind, id, document) VALUES (?, ?, ?, ?)",
+                         [.text(bucket), .text(kind), .text(id), .blob(document)])
+            return true
+        }
+        return try db.transaction { tx in
+            let existed = try !tx.query("SELECT 1 FROM bucket_settings WHERE bucket = ? AND kind = ? AND id = ?",
+                                        [.text(bucket), .text(kind), .text(id)]).isEmpty
+            try tx.query("DELETE FROM bucket_settings WHERE bucket = ? AND kind = ? AND id = ?", [.text(bucket), .text(kind), .text(id)])
+            return existed
+        }
+    }
+
+    /// The documents of a kind kept by id, in id order.
+    func settings(_ bucket: String, _ kind: String) throws -> [(id: String, document: [UInt8])] {
+        try db.query("SELECT id, document FROM bucket_settings WHERE bucket = ? AND kind = ? ORDER BY id", [.text(bucket), .text(kind)])
+            .map { (try $0.text(0), $0.blob(1) ?? []) }
     }
 
     func deleteBucket(_ name: String) throws {
@@ -420,7 +460,7 @@ public final class ObjectStore: Sendable {
     }
 
     func reset() throws {
-        try db.execute("DELETE FROM parts; DELETE FROM uploads; DELETE FROM versions; DELETE FROM buckets;")
+        try db.execute("DELETE FROM parts; DELETE FROM uploads; DELETE FROM versions; DELETE FROM bucket_settings; DELETE FROM buckets;")
         FileSystem.remove(root + "/objects")
         try FileSystem.createDirectory(root + "/objects")
     }

@@ -1,15 +1,27 @@
 import EddyWire
 
-/// CreateBucket: S3's name rules, LocationConstraint, and us-east-1's answer for a bucket you own.
+/// CreateBucket: S3's name rules, LocationConstraint, tags, the object ownership asked for,
+/// and us-east-1's answer for a bucket you own. A new bucket starts with S3's defaults for a
+/// bucket created today (`BucketDefaults`).
 enum CreateBucket {
     static func perform(_ c: S3Context, name: String) throws(S3Error) -> ServiceResponse {
         guard BucketName.isValid(name) else {
             throw S3Error("InvalidBucketName", "The specified bucket is not valid.", [("BucketName", name)])
         }
         var region = c.region
+        var tags: [(String, String)] = []
         if !c.request.body.isEmpty {
-            let config = try c.parseXML()
-            if let constraint = config.value("LocationConstraint"), !constraint.isEmpty {
+            let element = try c.parseXML()
+            let config: S3API.CreateBucketConfiguration
+            do {
+                config = try S3API.CreateBucketConfiguration.decode(xml: element, named: "CreateBucketConfiguration")
+            } catch {
+                if let constraint = element.value("LocationConstraint"), S3API.BucketLocationConstraint(rawValue: constraint) == nil {
+                    throw S3Error("InvalidLocationConstraint", "The specified location-constraint is not valid", [("LocationConstraint", constraint)])
+                }
+                throw S3Error.malformedXML
+            }
+            if let constraint = config.locationConstraint?.rawValue {
                 if constraint == "us-east-1" && c.region == "us-east-1" {
                     throw S3Error("InvalidLocationConstraint", "The specified location-constraint is not valid", [("LocationConstraint", constraint)])
                 }
@@ -19,6 +31,22 @@ enum CreateBucket {
                 }
                 region = constraint
             }
+            tags = (config.tags ?? []).map { ($0.key, $0.value) }
+        }
+        let ownership: S3API.ObjectOwnership
+        if let asked = c.headers["x-amz-object-ownership"] {
+            guard let value = S3API.ObjectOwnership(rawValue: asked) else {
+                throw S3Error.invalidArgument("Invalid x-amz-object-ownership header", name: "x-amz-object-ownership", value: asked)
+            }
+            ownership = value
+        } else {
+            ownership = .BucketOwnerEnforced
+        }
+        if ownership == .BucketOwnerEnforced, let acl = c.headers["x-amz-acl"], acl != "private", acl != "bucket-owner-full-control" {
+            throw S3Error("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+        }
+        if c.headers["x-amz-bucket-object-lock-enabled"]?.lowercased() == "true" {
+            throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not implement S3 Object Lock yet.", status: 501)
         }
         if let existing = try c.catalog({ try c.store.bucket(name) }) {
             if existing.account != c.account {
@@ -29,7 +57,16 @@ enum CreateBucket {
                 throw S3Error("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", status: 409, [("BucketName", name)])
             }
         } else {
-            try c.catalog { try c.store.createBucket(.init(name: name, account: c.account, region: region, createdMillis: c.now, tags: [])) }
+            let settings: [(kind: String, document: [UInt8])] = [
+                ("publicAccessBlock", BucketDefaults.publicAccessBlock),
+                ("ownershipControls", BucketDefaults.ownership(ownership)),
+                ("encryption", BucketDefaults.encryption),
+            ]
+            try c.catalog {
+                try c.store.createBucket(.init(name: name, account: c.account, region: region, createdMillis: c.now, tags: []),
+                                         settings: settings)
+                if !tags.isEmpty { try c.store.setBucketTags(name, tags) }
+            }
         }
         var response = c.empty()
         response.headers.add("Location", "/" + name)

@@ -5,10 +5,13 @@ import EddyWire
 enum PutBucketVersioning {
     static func perform(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
-        let root = try c.parseXML()
-        guard root.localName == "VersioningConfiguration" else { throw S3Error.malformedXML }
-        let mfaDelete = root.value("MfaDelete")
-        guard mfaDelete == nil || mfaDelete == "Enabled" || mfaDelete == "Disabled" else { throw S3Error.malformedXML }
+        let configuration: S3API.VersioningConfiguration
+        do {
+            configuration = try S3API.VersioningConfiguration.decode(xml: try c.parseXML(), named: "VersioningConfiguration")
+        } catch {
+            throw S3Error.malformedXML
+        }
+        let mfaDelete = configuration.mfaDelete?.rawValue
         if mfaDelete == "Enabled" {
             guard c.headers["x-amz-mfa"] != nil else {
                 throw S3Error("AccessDenied", "Mfa Authentication must be used for this request", status: 403)
@@ -16,11 +19,11 @@ enum PutBucketVersioning {
             throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not verify MFA devices, so it cannot enable MFA delete.", status: 501)
         }
         // No Status leaves the state as it is.
-        guard let status = root.value("Status") else {
+        guard let status = configuration.status else {
             if let mfaDelete, let state = bucket.versioning { try c.catalog { try c.store.setVersioning(bucket.name, state, mfaDelete: mfaDelete) } }
             return c.empty()
         }
-        guard let state = ObjectStore.Versioning(rawValue: status) else { throw S3Error.malformedXML }
+        let state: ObjectStore.Versioning = status == .Enabled ? .enabled : .suspended
         try c.catalog { try c.store.setVersioning(bucket.name, state, mfaDelete: mfaDelete) }
         return c.empty()
     }

@@ -7,27 +7,29 @@ enum CompleteMultipartUpload {
         let upload = try Multipart.upload(c, bucket: bucket.name, key: key)
         // One completion at a time: a concurrent one finds the upload gone (NoSuchUpload).
         return try Multipart.withClaimed(c, upload) { () throws(S3Error) -> ServiceResponse in
-            let root = try c.parseXML()
-            guard root.localName == "CompleteMultipartUpload" else { throw S3Error.malformedXML }
-            let requested = root.children("Part")
-            guard !requested.isEmpty else {
-                throw S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+            let document: S3API.CompletedMultipartUpload
+            do {
+                document = try S3API.CompletedMultipartUpload.decode(xml: try c.parseXML(), named: "CompleteMultipartUpload")
+            } catch {
+                throw S3Error.malformedXML
             }
+            let requested = document.parts ?? []
+            guard !requested.isEmpty else { throw S3Error.malformedXML }
             let stored = Dictionary(try c.catalog { try c.store.parts(upload.id) }.map { ($0.number, $0) }, uniquingKeysWith: { $1 })
             var chosen: [ObjectStore.Part] = []
             var previous = 0
             for p in requested {
-                guard let n = p.value("PartNumber").flatMap({ Int($0) }), n >= 1, n <= Multipart.maxParts else { throw S3Error.malformedXML }
+                guard let n = p.partNumber, n >= 1, n <= Multipart.maxParts else { throw S3Error.malformedXML }
                 guard n > previous else {
                     throw S3Error("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.", [("UploadId", upload.id)])
                 }
                 previous = n
-                let etag = p.value("ETag") ?? ""
+                let etag = p.eTag ?? ""
                 guard let part = stored[n], part.etag == etag || part.etag == "\"\(etag)\"" else {
                     throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
                                   [("UploadId", upload.id), ("PartNumber", String(n)), ("ETag", etag)])
                 }
-                if let a = upload.checksumAlgorithm, let sent = p.value(a.xmlName), let kept = part.checksum, sent != kept {
+                if let a = upload.checksumAlgorithm, let sent = Self.checksum(p, a), let kept = part.checksum, sent != kept {
                     throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
                                   [("UploadId", upload.id), ("PartNumber", String(n))])
                 }
@@ -80,6 +82,17 @@ enum CompleteMultipartUpload {
             }
             if completed.versionId != "null" { response.headers.add("x-amz-version-id", completed.versionId) }
             return response
+        }
+    }
+
+    /// The part's checksum of the upload's algorithm, as the client listed it.
+    static func checksum(_ part: S3API.CompletedPart, _ algorithm: ChecksumAlgorithm) -> String? {
+        switch algorithm {
+        case .crc32: part.checksumCRC32
+        case .crc32c: part.checksumCRC32C
+        case .crc64nvme: part.checksumCRC64NVME
+        case .sha1: part.checksumSHA1
+        case .sha256: part.checksumSHA256
         }
     }
 

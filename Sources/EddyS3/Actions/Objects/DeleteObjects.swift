@@ -5,16 +5,11 @@ import EddyWire
 enum DeleteObjects {
     static func perform(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
-        let root = try c.parseXML()
-        guard root.localName == "Delete" else { throw S3Error.malformedXML }
-        let quiet = root.value("Quiet") == "true"
-        let objects = root.children("Object")
-        guard objects.count <= 1000 else { throw S3Error.malformedXML }
-        var requested: [(key: String, versionId: String?)] = []
-        for object in objects {
-            guard let key = object.value("Key") else { throw S3Error.malformedXML }
-            requested.append((key, object.value("VersionId")))
-        }
+        let document: S3API.Delete
+        do { document = try S3API.Delete.decode(xml: try c.parseXML(), named: "Delete") } catch { throw S3Error.malformedXML }
+        let quiet = document.quiet == true
+        guard document.objects.count <= 1000 else { throw S3Error.malformedXML }
+        let requested = document.objects.map { (key: $0.key, versionId: $0.versionId) }
         var errors: [(String, String?, S3Error)] = []
         var deleted: [(key: String, versionId: String?, ObjectStore.Deletion?)] = []
         for (key, versionId) in requested {

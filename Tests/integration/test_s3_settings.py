@@ -1,0 +1,123 @@
+"""S3 bucket settings with boto3: the defaults of a bucket created today, and each setting put,
+read back as S3 writes it, and deleted, with AWS's errors where one is absent or refused."""
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def error(call, **kwargs):
+    with pytest.raises(ClientError) as e:
+        call(**kwargs)
+    return e.value.response["Error"]["Code"], e.value.response["ResponseMetadata"]["HTTPStatusCode"], e.value.response["Error"]["Message"]
+
+
+def test_a_new_bucket_has_todays_defaults(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="fresh", CreateBucketConfiguration={"Tags": [{"Key": "team", "Value": "data"}]})
+    assert s3.get_public_access_block(Bucket="fresh")["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    assert s3.get_bucket_ownership_controls(Bucket="fresh")["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    rule = s3.get_bucket_encryption(Bucket="fresh")["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"} and rule["BucketKeyEnabled"] is False
+    assert s3.get_bucket_request_payment(Bucket="fresh")["Payer"] == "BucketOwner"
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket="fresh")
+    assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket="fresh")
+    assert s3.get_bucket_tagging(Bucket="fresh")["TagSet"] == [{"Key": "team", "Value": "data"}]
+    for call, code in [(s3.get_bucket_website, "NoSuchWebsiteConfiguration"), (s3.get_bucket_policy, "NoSuchBucketPolicy"),
+                       (s3.get_bucket_replication, "ReplicationConfigurationNotFoundError")]:
+        assert error(call, Bucket="fresh")[:2] == (code, 404)
+    # ACLs are disabled: a bucket cannot be created with a public canned ACL.
+    assert error(s3.create_bucket, Bucket="acl-bucket", ACL="public-read")[0] == "InvalidBucketAclWithObjectOwnership"
+    s3.create_bucket(Bucket="writer-owned", ObjectOwnership="ObjectWriter")
+    assert s3.get_bucket_ownership_controls(Bucket="writer-owned")["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "ObjectWriter"}]
+
+
+def test_settings_are_kept_and_removed(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="kept")
+    s3.delete_public_access_block(Bucket="kept")
+    assert error(s3.get_public_access_block, Bucket="kept")[:2] == ("NoSuchPublicAccessBlockConfiguration", 404)
+    s3.put_public_access_block(Bucket="kept", PublicAccessBlockConfiguration={"BlockPublicAcls": True, "BlockPublicPolicy": False})
+    assert s3.get_public_access_block(Bucket="kept")["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": True, "BlockPublicPolicy": False}
+    s3.put_bucket_ownership_controls(Bucket="kept", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    assert s3.get_bucket_ownership_controls(Bucket="kept")["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerPreferred"
+    s3.delete_bucket_ownership_controls(Bucket="kept")
+    assert error(s3.get_bucket_ownership_controls, Bucket="kept")[:2] == ("OwnershipControlsNotFoundError", 404)
+    kms = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"},
+                      "BucketKeyEnabled": True}]}
+    s3.put_bucket_encryption(Bucket="kept", ServerSideEncryptionConfiguration=kms)
+    assert s3.get_bucket_encryption(Bucket="kept")["ServerSideEncryptionConfiguration"] == kms
+    assert error(s3.put_bucket_encryption, Bucket="kept", ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256", "KMSMasterKeyID": "k"}}]})[0] == "InvalidArgument"
+    # Deleting the encryption falls back to S3's default, as it does since 2023.
+    s3.delete_bucket_encryption(Bucket="kept")
+    assert s3.get_bucket_encryption(Bucket="kept")["ServerSideEncryptionConfiguration"]["Rules"][0][
+        "ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    s3.put_bucket_website(Bucket="kept", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"},
+                                                                "ErrorDocument": {"Key": "404.html"}})
+    assert s3.get_bucket_website(Bucket="kept")["IndexDocument"] == {"Suffix": "index.html"}
+    assert error(s3.put_bucket_website, Bucket="kept", WebsiteConfiguration={"ErrorDocument": {"Key": "e"}})[0] == "InvalidArgument"
+    s3.delete_bucket_website(Bucket="kept")
+    assert error(s3.get_bucket_website, Bucket="kept")[0] == "NoSuchWebsiteConfiguration"
+    assert error(s3.put_bucket_logging, Bucket="kept", BucketLoggingStatus={
+        "LoggingEnabled": {"TargetBucket": "nowhere", "TargetPrefix": "logs/"}})[0] == "InvalidTargetBucketForLogging"
+    s3.create_bucket(Bucket="kept-logs")
+    s3.put_bucket_logging(Bucket="kept", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "kept-logs", "TargetPrefix": "logs/"}})
+    assert s3.get_bucket_logging(Bucket="kept")["LoggingEnabled"] == {"TargetBucket": "kept-logs", "TargetPrefix": "logs/"}
+    s3.put_bucket_request_payment(Bucket="kept", RequestPaymentConfiguration={"Payer": "Requester"})
+    assert s3.get_bucket_request_payment(Bucket="kept")["Payer"] == "Requester"
+    s3.put_bucket_accelerate_configuration(Bucket="kept", AccelerateConfiguration={"Status": "Enabled"})
+    assert s3.get_bucket_accelerate_configuration(Bucket="kept")["Status"] == "Enabled"
+
+
+def test_policies_are_checked_and_public_ones_blocked(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="site")
+    public = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                       "Resource": "arn:aws:s3:::site/*"}]}
+    assert error(s3.put_bucket_policy, Bucket="site", Policy="not json")[:2] == ("MalformedPolicy", 400)
+    wrong = dict(public, Statement=[dict(public["Statement"][0], Resource="arn:aws:s3:::other/*")])
+    assert error(s3.put_bucket_policy, Bucket="site", Policy=json.dumps(wrong))[2] == "Policy has invalid resource"
+    assert error(s3.put_bucket_policy, Bucket="site", Policy=json.dumps({"Statement": [{"Effect": "Allow"}]}))[2] == \
+        "Missing required field Principal"
+    # Block Public Access is on for a new bucket: a public policy is refused until it is relaxed.
+    assert error(s3.put_bucket_policy, Bucket="site", Policy=json.dumps(public))[:2] == ("AccessDenied", 403)
+    s3.put_public_access_block(Bucket="site", PublicAccessBlockConfiguration={"BlockPublicPolicy": False})
+    s3.put_bucket_policy(Bucket="site", Policy=json.dumps(public))
+    assert json.loads(s3.get_bucket_policy(Bucket="site")["Policy"]) == public
+    assert s3.get_bucket_policy_status(Bucket="site")["PolicyStatus"]["IsPublic"] is True
+    narrowed = dict(public, Statement=[dict(public["Statement"][0], Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})])
+    s3.put_bucket_policy(Bucket="site", Policy=json.dumps(narrowed))
+    assert s3.get_bucket_policy_status(Bucket="site")["PolicyStatus"]["IsPublic"] is False
+    s3.delete_bucket_policy(Bucket="site")
+    assert error(s3.get_bucket_policy, Bucket="site")[:2] == ("NoSuchBucketPolicy", 404)
+
+
+def test_replication_needs_versioning_and_notifications_need_a_reachable_destination(server):
+    s3 = server.client("s3")
+    for name in ["source", "replica"]:
+        s3.create_bucket(Bucket=name)
+    replication = {"Role": "arn:aws:iam::000000000000:role/replication",
+                   "Rules": [{"ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+                              "DeleteMarkerReplication": {"Status": "Disabled"},
+                              "Destination": {"Bucket": "arn:aws:s3:::replica"}}]}
+    code, _, message = error(s3.put_bucket_replication, Bucket="source", ReplicationConfiguration=replication)
+    assert code == "InvalidRequest" and message == "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
+    for name in ["source", "replica"]:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="source", ReplicationConfiguration=replication)
+    got = s3.get_bucket_replication(Bucket="source")["ReplicationConfiguration"]
+    assert got["Rules"][0]["Destination"]["Bucket"] == "arn:aws:s3:::replica" and got["Role"] == replication["Role"]
+    s3.delete_bucket_replication(Bucket="source")
+    assert error(s3.get_bucket_replication, Bucket="source")[0] == "ReplicationConfigurationNotFoundError"
+    assert s3.get_bucket_notification_configuration(Bucket="source").keys() <= {"ResponseMetadata"}
+    code, _, message = error(s3.put_bucket_notification_configuration, Bucket="source", NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": "arn:aws:sqs:us-east-1:000000000000:q", "Events": ["s3:ObjectCreated:*"]}]})
+    assert code == "InvalidArgument" and message == "Unable to validate the following destination configurations"
+    s3.put_bucket_notification_configuration(Bucket="source", NotificationConfiguration={"EventBridgeConfiguration": {}})
+    assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket="source")
+    # A bucket's settings go with it.
+    s3.delete_bucket(Bucket="replica")
+    s3.create_bucket(Bucket="replica")
+    assert "Status" not in s3.get_bucket_versioning(Bucket="replica")
