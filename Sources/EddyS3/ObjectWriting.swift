@@ -25,7 +25,10 @@ extension S3Service: ObjectWriter {
         let file = try store.adopt(uploaded.temporaryPath)
         do {
             try store.put(ObjectStore.Object(bucket: bucket, key: key, file: file, size: uploaded.size, etag: ObjectHeaders.etag(uploaded.md5),
-                                             modifiedMillis: clock(), headers: [("content-type", contentType)], checksumAlgorithm: nil,
+                                             modifiedMillis: clock(),
+                                             headers: [("content-type", contentType)]
+                                                 + Encryption.bucketDefault(try store.setting(bucket, "encryption"), region: b.region, account: account),
+                                             checksumAlgorithm: nil,
                                              checksum: nil, checksumType: nil, parts: nil, tags: []), versioning: b.versioning)
         } catch {
             store.removeFile(file)

@@ -121,3 +121,38 @@ def test_replication_needs_versioning_and_notifications_need_a_reachable_destina
     s3.delete_bucket(Bucket="replica")
     s3.create_bucket(Bucket="replica")
     assert "Status" not in s3.get_bucket_versioning(Bucket="replica")
+
+
+def test_every_object_answer_says_how_it_is_encrypted(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="enc")
+    assert s3.put_object(Bucket="enc", Key="a", Body=b"a")["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket="enc", Key="a")["ServerSideEncryption"] == "AES256"
+    assert s3.head_object(Bucket="enc", Key="a")["ServerSideEncryption"] == "AES256"
+    kms = s3.put_object(Bucket="enc", Key="k", Body=b"k", ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/mine")
+    assert kms["ServerSideEncryption"] == "aws:kms" and kms["SSEKMSKeyId"] == "alias/mine"
+    assert error(s3.put_object, Bucket="enc", Key="x", Body=b"x", ServerSideEncryption="AES256", SSEKMSKeyId="k")[0] == "InvalidArgument"
+    # The bucket's default applies to objects written without their own, copies and uploads included.
+    s3.put_bucket_encryption(Bucket="enc", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]})
+    by_default = s3.put_object(Bucket="enc", Key="d", Body=b"d")
+    assert by_default["ServerSideEncryption"] == "aws:kms" and by_default["SSEKMSKeyId"].endswith(":alias/aws/s3")
+    assert by_default["BucketKeyEnabled"] is True
+    assert s3.copy_object(Bucket="enc", Key="a2", CopySource={"Bucket": "enc", "Key": "a"})["ServerSideEncryption"] == "aws:kms"
+    upload = s3.create_multipart_upload(Bucket="enc", Key="m")
+    assert upload["ServerSideEncryption"] == "aws:kms"
+    part = s3.upload_part(Bucket="enc", Key="m", UploadId=upload["UploadId"], PartNumber=1, Body=b"m")
+    done = s3.complete_multipart_upload(Bucket="enc", Key="m", UploadId=upload["UploadId"],
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert done["ServerSideEncryption"] == "aws:kms"
+    # SSE-C: every read needs the key the object was written with.
+    key = bytes(range(32))
+    written = s3.put_object(Bucket="enc", Key="c", Body=b"secret", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+    assert written["SSECustomerAlgorithm"] == "AES256" and "ServerSideEncryption" not in written
+    assert error(s3.get_object, Bucket="enc", Key="c")[:2] == ("InvalidRequest", 400)
+    assert error(s3.get_object, Bucket="enc", Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=bytes(32))[:2] == ("AccessDenied", 403)
+    got = s3.get_object(Bucket="enc", Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+    assert got["Body"].read() == b"secret" and got["SSECustomerKeyMD5"] == written["SSECustomerKeyMD5"]
+    copied = s3.copy_object(Bucket="enc", Key="c2", CopySource={"Bucket": "enc", "Key": "c"},
+                            CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key)
+    assert copied["ServerSideEncryption"] == "aws:kms"

@@ -35,6 +35,7 @@ enum CopySource {
             // The copy's own answer is about the copy, not about the marker.
             throw S3Error(error.code, error.message, status: error.status, error.details)
         }
+        try Encryption.checkRead(c, object, prefix: "x-amz-copy-source-server-side-encryption-")
         var conditions = Headers()
         for (name, header) in [("x-amz-copy-source-if-match", "If-Match"), ("x-amz-copy-source-if-none-match", "If-None-Match"),
                                ("x-amz-copy-source-if-modified-since", "If-Modified-Since"),

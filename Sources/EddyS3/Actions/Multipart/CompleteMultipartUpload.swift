@@ -81,6 +81,7 @@ enum CompleteMultipartUpload {
                 w.close("CompleteMultipartUploadResult")
             }
             if completed.versionId != "null" { response.headers.add("x-amz-version-id", completed.versionId) }
+            Encryption.answer(completed.headers, into: &response.headers)
             return response
         }
     }

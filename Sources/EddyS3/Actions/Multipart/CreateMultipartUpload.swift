@@ -11,7 +11,7 @@ enum CreateMultipartUpload {
         if type == "FULL_OBJECT", let algorithm, !algorithm.isCRC {
             throw S3Error("InvalidRequest", "The FULL_OBJECT checksum type cannot be used with the \(algorithm.rawValue.lowercased()) checksum algorithm.")
         }
-        var headers = ObjectHeaders.from(c.headers)
+        var headers = ObjectHeaders.from(c.headers) + (try Encryption.forWrite(c, bucket))
         if let tagging = c.headers["x-amz-tagging"] { headers.append(("x-amz-tagging", tagging)) }
         let upload = ObjectStore.Upload(id: ObjectStore.newId() + ObjectStore.newId(), bucket: bucket.name, key: key,
                                         initiatedMillis: c.now, headers: headers, checksumAlgorithm: algorithm, checksumType: type)
@@ -23,6 +23,7 @@ enum CreateMultipartUpload {
             w.element("UploadId", upload.id)
             w.close("InitiateMultipartUploadResult")
         }
+        Encryption.answer(headers, into: &response.headers)
         if let algorithm {
             response.headers.add("x-amz-checksum-algorithm", algorithm.rawValue)
             if let type { response.headers.add("x-amz-checksum-type", type) }

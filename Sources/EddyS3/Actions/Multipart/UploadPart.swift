@@ -6,6 +6,7 @@ enum UploadPart {
         let bucket = try c.bucket()
         let number = try c.address.partNumber(required: true) ?? 0
         let upload = try Multipart.upload(c, bucket: bucket.name, key: key)
+        try Encryption.checkPart(c, upload)
         let body = try c.uploadedBody()
         return try store(c, upload: upload, number: number, body: body) { etag, _ in
             var response = c.empty()

@@ -7,6 +7,7 @@ enum CopyObject {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
         let source = try CopySource.resolve(c)
+        let encryption = try Encryption.forWrite(c, bucket)
         let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
         if source.bucket == bucket.name && source.key == key && !replace {
             throw S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -18,7 +19,7 @@ enum CopyObject {
             ? (c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? []) : source.tags
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: replace ? ObjectHeaders.from(c.headers) : source.headers,
+            headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers)) + encryption,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
             checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags)
         let stored = try c.catalog { try c.store.put(object, versioning: bucket.versioning) }
@@ -33,6 +34,7 @@ enum CopyObject {
             response.headers.add("x-amz-copy-source-version-id", source.versionId)
         }
         if stored.versionId != "null" { response.headers.add("x-amz-version-id", stored.versionId) }
+        Encryption.answer(stored.headers, into: &response.headers)
         return response
     }
 }

@@ -6,13 +6,14 @@ enum PutObject {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
+        let encryption = try Encryption.forWrite(c, bucket)
         let body = try c.uploadedBody()
         let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
         // The checksum S3 keeps: the one the client sent or asked for.
         let algorithm = body.checksums.keys.sorted { $0.rawValue < $1.rawValue }.first
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: ObjectHeaders.from(c.headers), checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
+            headers: ObjectHeaders.from(c.headers) + encryption, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil,
             tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [])
         let stored: ObjectStore.Object
@@ -25,6 +26,7 @@ enum PutObject {
         var response = c.empty()
         response.headers.add("ETag", object.etag)
         if stored.versionId != "null" { response.headers.add("x-amz-version-id", stored.versionId) }
+        Encryption.answer(stored.headers, into: &response.headers)
         for (a, value) in body.checksums { response.headers.add(a.header, value) }
         if algorithm != nil { response.headers.add("x-amz-checksum-type", "FULL_OBJECT") }
         return response
