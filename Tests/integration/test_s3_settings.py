@@ -156,3 +156,28 @@ def test_every_object_answer_says_how_it_is_encrypted(server):
     copied = s3.copy_object(Bucket="enc", Key="c2", CopySource={"Bucket": "enc", "Key": "c"},
                             CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key)
     assert copied["ServerSideEncryption"] == "aws:kms"
+
+
+def test_configurations_kept_by_id(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="ids")
+    s3.create_bucket(Bucket="ids-reports")
+    for i in range(3):
+        s3.put_bucket_analytics_configuration(Bucket="ids", Id=f"a{i}", AnalyticsConfiguration={
+            "Id": f"a{i}", "Filter": {"Prefix": f"p{i}/"}, "StorageClassAnalysis": {}})
+    listed = s3.list_bucket_analytics_configurations(Bucket="ids")
+    assert [c["Id"] for c in listed["AnalyticsConfigurationList"]] == ["a0", "a1", "a2"] and listed["IsTruncated"] is False
+    assert s3.get_bucket_analytics_configuration(Bucket="ids", Id="a1")["AnalyticsConfiguration"]["Filter"] == {"Prefix": "p1/"}
+    s3.delete_bucket_analytics_configuration(Bucket="ids", Id="a1")
+    assert error(s3.get_bucket_analytics_configuration, Bucket="ids", Id="a1")[:2] == ("NoSuchConfiguration", 404)
+    assert error(s3.put_bucket_analytics_configuration, Bucket="ids", Id="x", AnalyticsConfiguration={
+        "Id": "y", "StorageClassAnalysis": {}})[0] == "InvalidArgument"
+    s3.put_bucket_metrics_configuration(Bucket="ids", Id="all", MetricsConfiguration={"Id": "all"})
+    assert s3.list_bucket_metrics_configurations(Bucket="ids")["MetricsConfigurationList"] == [{"Id": "all"}]
+    inventory = {"Id": "weekly", "IsEnabled": True, "IncludedObjectVersions": "Current", "Schedule": {"Frequency": "Weekly"},
+                 "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::ids-reports", "Format": "CSV"}}}
+    s3.put_bucket_inventory_configuration(Bucket="ids", Id="weekly", InventoryConfiguration=inventory)
+    assert s3.get_bucket_inventory_configuration(Bucket="ids", Id="weekly")["InventoryConfiguration"] == inventory
+    tiering = {"Id": "cold", "Status": "Enabled", "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}
+    s3.put_bucket_intelligent_tiering_configuration(Bucket="ids", Id="cold", IntelligentTieringConfiguration=tiering)
+    assert s3.list_bucket_intelligent_tiering_configurations(Bucket="ids")["IntelligentTieringConfigurationList"] == [tiering]

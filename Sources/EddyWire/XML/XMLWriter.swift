@@ -50,6 +50,18 @@ public struct XMLWriter: Sendable {
     /// Text inside the element being written.
     public mutating func raw(_ text: String) { escape(text) }
 
+    /// A parsed element written back (its default namespace left to the enclosing document);
+    /// its depth is the parser's bound.
+    public mutating func raw(element e: XMLElement) {
+        open(e.name, attributes: e.attributes.filter { $0.key != "xmlns" }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        if e.children.isEmpty {
+            escape(e.text)
+        } else {
+            for child in e.children { raw(element: child) }
+        }
+        close(e.name)
+    }
+
     public mutating func element(_ name: String, _ value: Int) { element(name, String(value)) }
     public mutating func element(_ name: String, _ value: Int64) { element(name, String(value)) }
     public mutating func element(_ name: String, _ value: Bool) { element(name, value ? "true" : "false") }
