@@ -3,7 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["acl", "lifecycle", "cors", "object-lock", "retention", "legal-hold", "restore", "select",
+    static let unsupported = ["lifecycle", "cors", "object-lock", "retention", "legal-hold", "restore", "select",
                               "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
@@ -20,6 +20,7 @@ enum S3Router {
             if let configuration = BucketConfiguration.named(q) { return try BucketConfigurations.perform(c, configuration) }
             if let configuration = IdentifiedConfiguration.named(q) { return try IdentifiedConfigurations.perform(c, configuration) }
             if q["policy"] != nil { return try BucketPolicyActions.perform(c) }
+            if q["acl"] != nil { return try BucketAcl.perform(c) }
             if q["policyStatus"] != nil { return try GetBucketPolicyStatus.perform(c) }
             switch method {
             case "PUT":
@@ -43,6 +44,7 @@ enum S3Router {
             default: throw methodNotAllowed(method)
             }
         }
+        if q["acl"] != nil { return try ObjectAcl.perform(c, key: key) }
         switch method {
         case "PUT":
             if q["tagging"] != nil { return try PutObjectTagging.perform(c, key: key) }

@@ -330,7 +330,7 @@ def test_s3api_errors_and_virtual_hosts(server):
     conn.close()
     status, body = raw(server, "GET", "/vhost-bucket/via-host.txt")
     assert status == 200 and body == b"virtual"
-    status, body = raw(server, "GET", "/vhost-bucket/via-host.txt?acl")
+    status, body = raw(server, "GET", "/vhost-bucket/via-host.txt?torrent")
     assert status == 501 and b"<Code>NotImplemented</Code>" in body
     status, body = raw(server, "POST", "/vhost-bucket/via-host.txt")
     assert status == 405 and b"MethodNotAllowed" in body

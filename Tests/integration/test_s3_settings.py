@@ -181,3 +181,53 @@ def test_configurations_kept_by_id(server):
     tiering = {"Id": "cold", "Status": "Enabled", "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}
     s3.put_bucket_intelligent_tiering_configuration(Bucket="ids", Id="cold", IntelligentTieringConfiguration=tiering)
     assert s3.list_bucket_intelligent_tiering_configurations(Bucket="ids")["IntelligentTieringConfigurationList"] == [tiering]
+
+
+def test_acls_as_s3_keeps_them(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="enforced")
+    acl = s3.get_bucket_acl(Bucket="enforced")
+    owner = acl["Owner"]["ID"]
+    assert len(owner) == 64 and acl["Grants"] == [{"Grantee": {"ID": owner, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"}]
+    # ACLs are disabled under BucketOwnerEnforced: only the owner's full control is accepted.
+    s3.put_bucket_acl(Bucket="enforced", ACL="private")
+    assert error(s3.put_bucket_acl, Bucket="enforced", ACL="public-read")[0] == "AccessControlListNotSupported"
+    s3.put_object(Bucket="enforced", Key="k", Body=b"k", ACL="bucket-owner-full-control")
+    assert error(s3.put_object, Bucket="enforced", Key="k", Body=b"k", ACL="public-read")[0] == "AccessControlListNotSupported"
+    assert s3.get_object_acl(Bucket="enforced", Key="k")["Grants"][0]["Permission"] == "FULL_CONTROL"
+    # With ACLs enabled, grants are kept; public ones only once Block Public Access allows them.
+    s3.create_bucket(Bucket="acls", ObjectOwnership="ObjectWriter")
+    assert error(s3.put_bucket_acl, Bucket="acls", ACL="public-read")[:2] == ("AccessDenied", 403)
+    s3.put_public_access_block(Bucket="acls", PublicAccessBlockConfiguration={"BlockPublicAcls": False})
+    s3.put_bucket_acl(Bucket="acls", ACL="public-read")
+    grants = s3.get_bucket_acl(Bucket="acls")["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}, "Permission": "READ"} in grants
+    s3.put_object(Bucket="acls", Key="shared", Body=b"s", GrantRead='uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"')
+    object_grants = s3.get_object_acl(Bucket="acls", Key="shared")["Grants"]
+    assert [g["Permission"] for g in object_grants] == ["READ"]
+    s3.put_object_acl(Bucket="acls", Key="shared", AccessControlPolicy={
+        "Owner": {"ID": owner}, "Grants": [{"Grantee": {"ID": owner, "Type": "CanonicalUser"}, "Permission": "FULL_CONTROL"},
+                                           {"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
+                                            "Permission": "READ"}]})
+    assert len(s3.get_object_acl(Bucket="acls", Key="shared")["Grants"]) == 2
+    assert error(s3.put_object_acl, Bucket="acls", Key="shared", GrantRead='emailAddress="someone@example.com"')[0] == \
+        "UnresolvableGrantByEmailAddress"
+    upload = s3.create_multipart_upload(Bucket="acls", Key="big", ACL="public-read")
+    part = s3.upload_part(Bucket="acls", Key="big", UploadId=upload["UploadId"], PartNumber=1, Body=b"b")
+    s3.complete_multipart_upload(Bucket="acls", Key="big", UploadId=upload["UploadId"],
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert len(s3.get_object_acl(Bucket="acls", Key="big")["Grants"]) == 2
+
+
+def test_list_buckets_pages(server):
+    s3 = server.client("s3")
+    for i in range(5):
+        s3.create_bucket(Bucket=f"page-{i}")
+    s3.create_bucket(Bucket="other")
+    first = s3.list_buckets(MaxBuckets=2, Prefix="page-")
+    assert [b["Name"] for b in first["Buckets"]] == ["page-0", "page-1"] and first["ContinuationToken"]
+    names = [b["Name"] for p in s3.get_paginator("list_buckets").paginate(Prefix="page-", PaginationConfig={"PageSize": 2})
+             for b in p["Buckets"]]
+    assert names == [f"page-{i}" for i in range(5)]
+    assert "DisplayName" not in s3.list_buckets()["Owner"]
+    assert [b["Name"] for b in s3.list_buckets(BucketRegion="eu-west-1")["Buckets"]] == []

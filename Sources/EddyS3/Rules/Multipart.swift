@@ -4,6 +4,8 @@ import EddyWire
 enum Multipart {
     static let minPartSize = 5 << 20
     static let maxParts = 10_000
+    /// Where an upload keeps the ACL its object will have (never sent: it is not a header S3 has).
+    static let aclHeader = "eddy-acl-document"
 
     /// The upload `?uploadId=` names, which must be of this bucket and key.
     static func upload(_ c: S3Context, bucket: String, key: String) throws(S3Error) -> ObjectStore.Upload {

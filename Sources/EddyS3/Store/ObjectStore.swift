@@ -55,10 +55,13 @@ public final class ObjectStore: Sendable {
                     version_id TEXT NOT NULL, latest INTEGER NOT NULL, marker INTEGER NOT NULL,
                     file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
                     headers TEXT NOT NULL, checksum_algorithm TEXT, checksum TEXT, checksum_type TEXT, parts INTEGER,
-                    tags TEXT, PRIMARY KEY (bucket, key, seq));
+                    tags TEXT, acl BLOB, PRIMARY KEY (bucket, key, seq));
                 CREATE UNIQUE INDEX IF NOT EXISTS version_ids ON versions (bucket, key, version_id);
                 CREATE INDEX IF NOT EXISTS current_objects ON versions (bucket, key) WHERE latest = 1 AND marker = 0;
                 """)
+            if try tx.query("SELECT 1 FROM pragma_table_info('versions') WHERE name = 'acl'").isEmpty {
+                try tx.execute("ALTER TABLE versions ADD COLUMN acl BLOB")
+            }
             guard try !tx.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'objects'").isEmpty else { return }
             try tx.execute("""
                 INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
@@ -225,11 +228,13 @@ public final class ObjectStore: Sendable {
         public var isDeleteMarker = false
         public var isLatest = true
         var sequence: Int64 = 0
+        /// The version's AccessControlPolicy document; nil: the owner's full control alone.
+        public var acl: [UInt8]? = nil
     }
 
     static let objectColumns = """
         bucket, key, file, size, etag, modified_ms, headers, checksum_algorithm, checksum, checksum_type, parts, tags,
-        version_id, marker, latest, seq
+        version_id, marker, latest, seq, acl
         """
 
     static func object(_ r: [SQLiteValue]) throws -> Object {
@@ -238,7 +243,8 @@ public final class ObjectStore: Sendable {
                checksumAlgorithm: r.optionalText(7).flatMap(ChecksumAlgorithm.init(rawValue:)), checksum: r.optionalText(8),
                checksumType: r.optionalText(9), parts: r.optionalInteger(10).map { Int(clamping: $0) },
                tags: StoredHeaders.decode(r.optionalText(11) ?? ""), versionId: try r.text(12),
-               isDeleteMarker: try r.integer(13) != 0, isLatest: try r.integer(14) != 0, sequence: try r.integer(15))
+               isDeleteMarker: try r.integer(13) != 0, isLatest: try r.integer(14) != 0, sequence: try r.integer(15),
+               acl: r.blob(16))
     }
 
     /// The current object under `key`: nil when there is none or its latest version is a
@@ -289,13 +295,14 @@ public final class ObjectStore: Sendable {
                                    [.text(o.bucket), .text(o.key)]).first?[0].int) ?? 1
         try tx.query("""
             INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
-                                  checksum_algorithm, checksum, checksum_type, parts, tags)
-            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  checksum_algorithm, checksum, checksum_type, parts, tags, acl)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(o.bucket), .text(o.key), .integer(o.sequence), .text(o.versionId), .integer(o.isDeleteMarker ? 1 : 0),
                   .text(o.file), .integer(Int64(o.size)), .text(o.etag), .integer(o.modifiedMillis),
                   .text(StoredHeaders.encode(o.headers)), o.checksumAlgorithm.map { .text($0.rawValue) } ?? .null,
                   o.checksum.map { .text($0) } ?? .null, o.checksumType.map { .text($0) } ?? .null,
-                  o.parts.map { .integer(Int64($0)) } ?? .null, o.tags.isEmpty ? .null : .text(StoredHeaders.encode(o.tags))])
+                  o.parts.map { .integer(Int64($0)) } ?? .null, o.tags.isEmpty ? .null : .text(StoredHeaders.encode(o.tags)),
+                  o.acl.map { .blob($0) } ?? .null])
         return replaced
     }
 
@@ -333,6 +340,11 @@ public final class ObjectStore: Sendable {
         }
         if let file = outcome.1, !file.isEmpty { removeFile(file) }
         return outcome.0
+    }
+
+    func setObjectAcl(_ o: Object, _ document: [UInt8]?) throws {
+        try db.query("UPDATE versions SET acl = ? WHERE bucket = ? AND key = ? AND version_id = ?",
+                     [document.map { .blob($0) } ?? .null, .text(o.bucket), .text(o.key), .text(o.versionId)])
     }
 
     func setObjectTags(_ o: Object, _ tags: [(String, String)]) throws {

@@ -40,6 +40,7 @@ enum ListObjectVersions {
         }
         let page = try collect(c, bucket: bucket.name, prefix: prefix, delimiter: delimiter, after: after, maxKeys: maxKeys)
         let enc = { (s: String) in encode ? URLCoding.encode(s) : s }
+        let ownerId = AccessControl.canonicalId(c.account)
         return c.xml { w in
             w.open("ListVersionsResult", namespace: s3Namespace)
             w.element("Name", bucket.name)
@@ -67,7 +68,7 @@ enum ListObjectVersions {
                         w.element("Size", o.size)
                         w.element("StorageClass", o.headers.first { $0.0 == "x-amz-storage-class" }?.1 ?? "STANDARD")
                     }
-                    w.element("Owner") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }
+                    w.element("Owner") { w in w.element("ID", ownerId) }
                 }
             }
             for p in page.prefixes { w.element("CommonPrefixes") { w in w.element("Prefix", enc(p)) } }

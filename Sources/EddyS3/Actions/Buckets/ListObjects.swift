@@ -40,6 +40,7 @@ enum ListObjects {
         }
         let page = try collect(c, bucket: bucket.name, prefix: prefix, delimiter: delimiter, after: start, maxKeys: maxKeys)
         let enc = { (s: String) in encode ? URLCoding.encode(s) : s }
+        let ownerId = AccessControl.canonicalId(c.account)
         return c.xml { w in
             w.open("ListBucketResult", namespace: s3Namespace)
             w.element("Name", bucket.name)
@@ -68,7 +69,7 @@ enum ListObjects {
                     if let t = o.checksumType { w.element("ChecksumType", t) }
                     w.element("Size", o.size)
                     if !v2 || q["fetch-owner"] == "true" {
-                        w.element("Owner") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }
+                        w.element("Owner") { w in w.element("ID", ownerId) }
                     }
                     w.element("StorageClass", o.headers.first { $0.0 == "x-amz-storage-class" }?.1 ?? "STANDARD")
                 }

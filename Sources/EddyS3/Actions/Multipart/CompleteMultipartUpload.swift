@@ -60,9 +60,12 @@ enum CompleteMultipartUpload {
             var headers = upload.headers
             let tagging = headers.first { $0.0 == "x-amz-tagging" }?.1
             headers.removeAll { $0.0 == "x-amz-tagging" }
+            let acl = headers.first { $0.0 == Multipart.aclHeader }.flatMap { try? Base64.decode($0.1) }
+            headers.removeAll { $0.0 == Multipart.aclHeader }
             let object = ObjectStore.Object(bucket: bucket.name, key: upload.key, file: file, size: body.size, etag: etag, modifiedMillis: c.now,
                                             headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
-                                            checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [])
+                                            checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [],
+                                            acl: acl)
             let completed = try c.catalog {
                 let version = try c.store.put(object, versioning: bucket.versioning)
                 try c.store.finishUpload(upload.id)

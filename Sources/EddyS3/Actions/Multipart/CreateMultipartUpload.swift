@@ -13,6 +13,8 @@ enum CreateMultipartUpload {
         }
         var headers = ObjectHeaders.from(c.headers) + (try Encryption.forWrite(c, bucket))
         if let tagging = c.headers["x-amz-tagging"] { headers.append(("x-amz-tagging", tagging)) }
+        // The ACL asked for is kept with the upload until it is completed.
+        if let acl = try AccessControl.forWrite(c, bucket) { headers.append((Multipart.aclHeader, Base64.encode(acl))) }
         let upload = ObjectStore.Upload(id: ObjectStore.newId() + ObjectStore.newId(), bucket: bucket.name, key: key,
                                         initiatedMillis: c.now, headers: headers, checksumAlgorithm: algorithm, checksumType: type)
         try c.catalog { try c.store.createUpload(upload) }

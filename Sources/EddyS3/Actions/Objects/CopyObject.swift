@@ -8,6 +8,7 @@ enum CopyObject {
         try ObjectKey.check(key)
         let source = try CopySource.resolve(c)
         let encryption = try Encryption.forWrite(c, bucket)
+        let acl = try AccessControl.forWrite(c, bucket)
         let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
         if source.bucket == bucket.name && source.key == key && !replace {
             throw S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -21,7 +22,7 @@ enum CopyObject {
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
             headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers)) + encryption,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
-            checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags)
+            checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags, acl: acl)
         let stored = try c.catalog { try c.store.put(object, versioning: bucket.versioning) }
         var response = c.xml { w in
             w.open("CopyObjectResult", namespace: s3Namespace)

@@ -7,6 +7,7 @@ enum PutObject {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
         let encryption = try Encryption.forWrite(c, bucket)
+        let acl = try AccessControl.forWrite(c, bucket)
         let body = try c.uploadedBody()
         let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
         // The checksum S3 keeps: the one the client sent or asked for.
@@ -15,7 +16,7 @@ enum PutObject {
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
             headers: ObjectHeaders.from(c.headers) + encryption, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil,
-            tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [])
+            tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [], acl: acl)
         let stored: ObjectStore.Object
         do {
             stored = try c.store.put(object, versioning: bucket.versioning)
