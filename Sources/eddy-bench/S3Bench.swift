@@ -14,13 +14,30 @@ struct S3Bench: AsyncParsableCommand {
     @Option(help: "Size of the large transfer for the RSS figure, in MiB.")
     var largeMiB: Int = 1024
 
+    @Flag(help: "Turn versioning on for the bucket first.")
+    var versioning = false
+
+    @Option(help: "Fill a bucket with this many keys and time listing pages of 1,000 (0: skip).")
+    var listKeys: Int = 0
+
     func run() async throws {
         let server = try ServerProcess.start(eddy: eddy, extraArgs: [])
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let c = try await HTTPConnection.connect(host: "127.0.0.1", port: server.port, group: group)
         _ = try await c.request(method: .PUT, path: "/bench", body: ByteBuffer())
-        print(String(format: "RSS idle: %.1f MiB", server.rssMiB()))
+        if versioning {
+            let (status, _) = try await c.request(method: .PUT, path: "/bench?versioning", body: ByteBuffer(
+                string: "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"))
+            guard status == 200 else { throw BenchError("PutBucketVersioning answered \(status)") }
+        }
+        print(String(format: "RSS idle: %.1f MiB; versioning %@", server.rssMiB(), versioning ? "on" : "off"))
+        if listKeys > 0 {
+            try await listing(server: server, group: group)
+            await c.close()
+            try await group.shutdownGracefully()
+            return
+        }
 
         for (label, size, count) in [("4 KiB", 4096, 2000), ("1 MiB", 1 << 20, 200), ("64 MiB", 64 << 20, 6)] {
             var body = ByteBuffer()
@@ -61,6 +78,49 @@ struct S3Bench: AsyncParsableCommand {
                      base, peak.peak, peak.peak - base))
         await c.close()
         try await group.shutdownGracefully()
+    }
+}
+
+extension S3Bench {
+    /// Fills a bucket with `listKeys` empty objects under 1,000 prefixes (8 connections), then
+    /// times ListObjectsV2 and ListObjectVersions pages of 1,000 keys from the start, the middle
+    /// and the end, with and without a delimiter.
+    func listing(server: ServerProcess, group: EventLoopGroup) async throws {
+        let connections = 8
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for w in 0..<connections {
+                tasks.addTask {
+                    let c = try await HTTPConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+                    for i in stride(from: w, to: listKeys, by: connections) {
+                        let (status, _) = try await c.request(method: .PUT, path: "/bench/p\(i % 1000)/key-\(i)", body: ByteBuffer())
+                        guard status == 200 else { throw BenchError("PUT answered \(status)") }
+                    }
+                    await c.close()
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        let fill = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        print(String(format: "%d keys put in %.1f s (%.0f PUT/s on %d connections); RSS %.1f MiB",
+                     listKeys, fill, Double(listKeys) / fill, connections, server.rssMiB()))
+        let c = try await HTTPConnection.connect(host: "127.0.0.1", port: server.port, group: group)
+        for (label, query) in [("ListObjectsV2", "list-type=2&max-keys=1000"), ("ListObjectsV2 delimiter /", "list-type=2&max-keys=1000&delimiter=/"),
+                               ("ListObjectVersions", "versions&max-keys=1000"), ("ListObjectVersions delimiter /", "versions&max-keys=1000&delimiter=/")] {
+            var times: [Double] = []
+            for start in ["", "p500/", "p999/"] {
+                let marker = start.isEmpty ? "" : (query.hasPrefix("versions") ? "&key-marker=\(start)" : "&start-after=\(start)")
+                for _ in 0..<5 {
+                    let t = DispatchTime.now().uptimeNanoseconds
+                    let (status, _) = try await c.request(method: .GET, path: "/bench?\(query)\(marker)", body: ByteBuffer())
+                    guard status == 200 else { throw BenchError("\(label) answered \(status)") }
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+                }
+            }
+            times.sort()
+            print(String(format: "%@: median %.1f ms, max %.1f ms per 1,000-key page", label, times[times.count / 2], times[times.count - 1]))
+        }
+        await c.close()
     }
 }
 
