@@ -56,7 +56,7 @@ package final class RequestDispatcher: Sendable {
         case .service(let service):
             probe.context.service = service.recognition.signingName
             var route = Route(target: .service(service), head: probe)
-            if case .verify(let credentials) = router.configuration.authentication {
+            if case .verify(let credentials) = router.configuration.authentication, !service.isAnonymous(probe) {
                 authenticate(&route, service, credentials, bodyHash: nil)
             }
             return route
@@ -113,7 +113,8 @@ package final class RequestDispatcher: Sendable {
             return ServiceRouter.notServed(name, requestId: requestId)
         case .service(let service):
             var route = route
-            if route.refusal == nil, streamed == nil, case .verify(let credentials) = router.configuration.authentication {
+            if route.refusal == nil, streamed == nil, case .verify(let credentials) = router.configuration.authentication,
+               !service.isAnonymous(route.head) {
                 authenticate(&route, service, credentials, bodyHash: SHA256Digest.hex(body))
             }
             if case .verify = router.configuration.authentication, streamed != nil, route.head.context.signing == nil {

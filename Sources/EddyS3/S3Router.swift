@@ -3,7 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["lifecycle", "cors", "object-lock", "retention", "legal-hold", "restore", "select",
+    static let unsupported = ["lifecycle", "object-lock", "retention", "legal-hold", "restore", "select",
                               "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
@@ -12,6 +12,7 @@ enum S3Router {
         if let name = unsupported.first(where: { q[$0] != nil }) {
             throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not implement the S3 ?\(name) sub-resource.", status: 501)
         }
+        if method == "OPTIONS", let bucket = c.address.bucket { return try Preflight.perform(c, bucket: bucket) }
         guard let bucket = c.address.bucket else {
             guard method == "GET" else { throw methodNotAllowed(method) }
             return try ListBuckets.perform(c)

@@ -23,6 +23,9 @@ public final class S3Service: AWSService {
 
     public var healthState: String { "running" }
 
+    /// A CORS preflight cannot carry credentials.
+    public func isAnonymous(_ head: RequestHead) -> Bool { head.method == "OPTIONS" }
+
     public func reset() async throws { try store.reset() }
 
     public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {
@@ -43,13 +46,21 @@ public final class S3Service: AWSService {
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
         let address = S3Address(path: request.path, query: request.query, host: request.headers["Host"])
         let context = S3Context(service: self, request: request, address: address, now: clock())
+        var response: ServiceResponse
         do throws(S3Error) {
-            return try S3Router.route(context)
+            response = try S3Router.route(context)
         } catch {
             if let upload = request.streamedBody as? UploadedBody { FileSystem.remove(upload.temporaryPath) }
             let resource = request.path
-            return error.response(requestId: request.context.requestId, resource: resource)
+            response = error.response(requestId: request.context.requestId, resource: resource)
         }
+        // A cross-origin request matching the bucket's CORS rules is answered with their headers.
+        if request.method != "OPTIONS", let origin = request.headers["Origin"], let bucket = address.bucket,
+           let rules = try? CORSRules(context, bucket: bucket),
+           let rule = rules.match(origin: origin, method: request.method == "HEAD" ? "HEAD" : request.method, headers: []) {
+            for (header, value) in CORSRules.headers(rule, origin: origin, preflight: nil) { response.headers.add(header, value) }
+        }
+        return response
     }
 }
 

@@ -136,7 +136,13 @@ struct BucketConfiguration: Sendable {
             }),
     ]
 
-    static func named(_ query: [String: String]) -> BucketConfiguration? { all.first { query[$0.subresource] != nil } }
+    static let cors = BucketConfiguration(
+        subresource: "cors", root: "CORSConfiguration",
+        absent: .error(code: "NoSuchCORSConfiguration", message: "The CORS configuration does not exist"),
+        deletable: true, afterDelete: nil,
+        read: document(S3API.CORSConfiguration.self, root: "CORSConfiguration") { _, _, value throws(S3Error) in try CORSRules.check(value) })
+
+    static func named(_ query: [String: String]) -> BucketConfiguration? { (all + [cors]).first { query[$0.subresource] != nil } }
 }
 
 /// What a bucket created today starts with (since 2023): Block Public Access on, ACLs disabled

@@ -206,11 +206,15 @@ public protocol AWSService: Sendable {
     func reset() async throws
     /// A one-word state for health endpoints ("running").
     var healthState: String { get }
+    /// Requests the service takes unsigned even while signatures are verified (a browser's
+    /// CORS preflight, which cannot carry credentials).
+    func isAnonymous(_ head: RequestHead) -> Bool
 }
 
 extension AWSService {
     public var signingName: String { recognition.signingName }
     public func bodySink(for head: RequestHead) -> (any RequestBodySink)? { nil }
+    public func isAnonymous(_ head: RequestHead) -> Bool { false }
 }
 
 extension RequestBodySink {
