@@ -393,11 +393,11 @@ class Generator:
         their element names (flattened lists repeat the element, wrapped ones hold an element
         per item), scalars as text; an element the model does not have is an error."""
         s = self.shapes[name]
-        out = ["", f"extension {self.ns}.{name}: EddyWire.XMLDocumentShape {{",
-               "    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {",
-               "        var o = EddyWire.XMLTreeBuilder()"]
         attributes = [(m, d) for m, d in s.get("members", {}).items() if d.get("xmlAttribute")]
         elements = [(m, d) for m, d in s.get("members", {}).items() if not d.get("xmlAttribute")]
+        out = ["", f"extension {self.ns}.{type_name(name)}: EddyWire.XMLDocumentShape {{",
+               "    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {",
+               f"        {'var' if attributes or elements else 'let'} o = EddyWire.XMLTreeBuilder()"]
         for m, d in attributes:
             out.append(f"        if let a = e.attributes[{string_literal(d['locationName'])}] {{ try o.set({string_literal(m)}, .string(a)) }}")
         if elements:
@@ -439,7 +439,7 @@ class Generator:
         return f"try EddyWire.XMLTreeBuilder.text({var})"
 
     def struct_decoder(self, name):
-        out = ["", f"extension {self.ns}.{name}: EddyWire.ShapeDecodable {{",
+        out = ["", f"extension {self.ns}.{type_name(name)}: EddyWire.ShapeDecodable {{",
                "    public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {"]
         members = self.members(name)
         out.append(f"        let {'o' if members else '_'} = try d.structure(value)")
@@ -548,7 +548,7 @@ class Generator:
         its start tag, lists flattened or wrapped as the model says."""
         s = self.shapes[name]
         members = [(m, d, m in set(s.get("required", []))) for m, d in s.get("members", {}).items()]
-        out = ["", f"extension {self.ns}.{name}: EddyWire.XMLDocumentEncodable {{",
+        out = ["", f"extension {self.ns}.{type_name(name)}: EddyWire.XMLDocumentEncodable {{",
                "    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {"]
         attributes = [(m, d, r) for m, d, r in members if d.get("xmlAttribute")]
         if attributes:
@@ -603,7 +603,7 @@ class Generator:
         members = [(m, shape, required) for m, shape, required in self.members(name)
                    if not self.shapes[shape].get("eventstream")]
         stream = [m for m, shape, _ in self.members(name) if self.shapes[shape].get("eventstream")]
-        out = ["", f"extension {self.ns}.{name}: EddyWire.ShapeEncodable {{"]
+        out = ["", f"extension {self.ns}.{type_name(name)}: EddyWire.ShapeEncodable {{"]
         if stream:
             out.append(f"    public var responseStream: EddyWire.ResponseStream? {{ {property_name(stream[0])} }}")
             out.append("")

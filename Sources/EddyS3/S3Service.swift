@@ -77,6 +77,7 @@ struct S3Context {
     var account: String { request.context.accountId }
     var region: String { request.context.region }
 
+    @discardableResult
     func catalog<T>(_ body: () throws -> T) throws(S3Error) -> T {
         do { return try body() } catch { throw S3Error.internalError("\(error)") }
     }

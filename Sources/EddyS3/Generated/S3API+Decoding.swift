@@ -1209,7 +1209,7 @@ extension S3API.EventBridgeConfiguration: EddyWire.ShapeDecodable {
 
 extension S3API.EventBridgeConfiguration: EddyWire.XMLDocumentShape {
     public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
-        var o = EddyWire.XMLTreeBuilder()
+        let o = EddyWire.XMLTreeBuilder()
         if let c = e.children.first { throw .unexpected(c.localName) }
         return o.value
     }
@@ -3046,7 +3046,7 @@ extension S3API.ParquetInput: EddyWire.ShapeDecodable {
 
 extension S3API.ParquetInput: EddyWire.XMLDocumentShape {
     public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
-        var o = EddyWire.XMLTreeBuilder()
+        let o = EddyWire.XMLTreeBuilder()
         if let c = e.children.first { throw .unexpected(c.localName) }
         return o.value
     }
@@ -3977,7 +3977,7 @@ extension S3API.SSES3: EddyWire.ShapeDecodable {
 
 extension S3API.SSES3: EddyWire.XMLDocumentShape {
     public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
-        var o = EddyWire.XMLTreeBuilder()
+        let o = EddyWire.XMLTreeBuilder()
         if let c = e.children.first { throw .unexpected(c.localName) }
         return o.value
     }
@@ -4153,7 +4153,7 @@ extension S3API.SimplePrefix: EddyWire.ShapeDecodable {
 
 extension S3API.SimplePrefix: EddyWire.XMLDocumentShape {
     public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
-        var o = EddyWire.XMLTreeBuilder()
+        let o = EddyWire.XMLTreeBuilder()
         if let c = e.children.first { throw .unexpected(c.localName) }
         return o.value
     }
