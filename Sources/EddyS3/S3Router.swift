@@ -3,7 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["lifecycle", "object-lock", "retention", "legal-hold", "restore", "select",
+    static let unsupported = [ "object-lock", "retention", "legal-hold", "restore", "select",
                               "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {

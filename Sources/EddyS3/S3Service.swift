@@ -28,6 +28,23 @@ public final class S3Service: AWSService {
 
     public func reset() async throws { try store.reset() }
 
+    /// Applies the buckets' lifecycle rules every `interval` milliseconds (S3 does once a day),
+    /// counting `dayMillis` to a lifecycle day.
+    public func runLifecycle(every interval: Int64, dayMillis: Int64) async {
+        let sweeper = LifecycleSweeper(store: store, dayMillis: max(1, dayMillis), logger: logger)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(max(10, interval)))
+            do {
+                let outcome = try sweeper.sweep(now: clock())
+                if outcome.total > 0 {
+                    logger.info("lifecycle: \(outcome.expired) expired, \(outcome.versionsDeleted) versions deleted, \(outcome.transitioned) transitioned, \(outcome.uploadsAborted) uploads aborted")
+                }
+            } catch {
+                logger.warning("lifecycle: \(error)")
+            }
+        }
+    }
+
     public func errorResponse(_ error: AWSError, head: RequestHead) -> ServiceResponse {
         S3Error(error).response(requestId: head.context.requestId)
     }

@@ -93,6 +93,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Request bodies buffered at once by all connections together, in MiB; past it requests get 503. [EDDY_MAX_BUFFERED_MB]")
     var maxBufferedMb: Int = Environment.int("EDDY_MAX_BUFFERED_MB") ?? 256
 
+    @Option(help: "Seconds between runs of the S3 lifecycle rules (S3 runs them once a day). [EDDY_LIFECYCLE_INTERVAL]")
+    var lifecycleInterval: Double = Environment.string("EDDY_LIFECYCLE_INTERVAL").flatMap(Double.init) ?? 3600
+
+    @Option(help: "Seconds in a lifecycle rule's day, so tests can watch 'Days' rules act (default a real day). [EDDY_LIFECYCLE_DAY_SECONDS]")
+    var lifecycleDaySeconds: Double = Environment.string("EDDY_LIFECYCLE_DAY_SECONDS").flatMap(Double.init) ?? 86_400
+
     @Option(help: "Signatures: 'any' takes any credentials (the default); 'verify' checks SigV4 against --credentials. [EDDY_AUTH]")
     var auth: AuthMode = Environment.string("EDDY_AUTH").flatMap(AuthMode.init(rawValue:)) ?? .any
 
@@ -106,6 +112,10 @@ struct Serve: AsyncParsableCommand {
         for (name, value) in [("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--max-connections", maxConnections),
                               ("--max-body-mb", maxBodyMb), ("--max-buffered-mb", maxBufferedMb)] where !(1...1_000_000).contains(value) {
             throw ValidationErrorText("\(name) must be between 1 and 1000000 (got \(value))")
+        }
+        for (name, value) in [("--lifecycle-interval", lifecycleInterval), ("--lifecycle-day-seconds", lifecycleDaySeconds)]
+        where !(value >= 0.01 && value <= 1e9) {
+            throw ValidationErrorText("\(name) must be between 0.01 and 1000000000 seconds (got \(value))")
         }
         let limits = ConnectionLimits(idleTimeout: .seconds(Int64(idleTimeout)), headTimeout: .seconds(Int64(headTimeout)),
                                       maxConnections: maxConnections, maxBodyBytes: maxBodyMb << 20,
@@ -193,6 +203,9 @@ struct Serve: AsyncParsableCommand {
         let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
         let deliveries = Task { await firehose.runDelivery() }
         let expiries = Task { await dynamodb.runTimeToLive() }
+        let objectLifecycle = Task {
+            await s3.runLifecycle(every: Int64(lifecycleInterval * 1000), dayMillis: Int64(lifecycleDaySeconds * 1000))
+        }
         await lifecycle.waitForSignal()
         logger.info("shutting down: no new connections, finishing requests in flight")
         try? await channel.close()
@@ -200,6 +213,7 @@ struct Serve: AsyncParsableCommand {
         metricsMaintenance.cancel()
         deliveries.cancel()
         expiries.cancel()
+        objectLifecycle.cancel()
         firehose.flush()
         try? metrics.flush()
         try? await server.shutdown()

@@ -22,6 +22,8 @@ struct BucketConfiguration: Sendable {
     let afterDelete: [UInt8]?
     /// Reads a PUT's document: checked, and written as it will be answered.
     let read: @Sendable (S3Context, ObjectStore.Bucket, XMLElement) throws(S3Error) -> [UInt8]
+    /// Headers the PUT and GET answers carry.
+    var answerHeaders: [(String, String)] = []
 
     static func document<T: XMLDocumentShape & XMLDocumentEncodable>(
         _ type: T.Type, root: String, check: @escaping @Sendable (S3Context, ObjectStore.Bucket, T) throws(S3Error) -> Void = { _, _, _ in }
@@ -142,7 +144,16 @@ struct BucketConfiguration: Sendable {
         deletable: true, afterDelete: nil,
         read: document(S3API.CORSConfiguration.self, root: "CORSConfiguration") { _, _, value throws(S3Error) in try CORSRules.check(value) })
 
-    static func named(_ query: [String: String]) -> BucketConfiguration? { (all + [cors]).first { query[$0.subresource] != nil } }
+    static let lifecycle = BucketConfiguration(
+        subresource: "lifecycle", root: "LifecycleConfiguration",
+        absent: .error(code: "NoSuchLifecycleConfiguration", message: "The lifecycle configuration does not exist"),
+        deletable: true, afterDelete: nil,
+        read: document(S3API.BucketLifecycleConfiguration.self, root: "LifecycleConfiguration") { _, _, value throws(S3Error) in
+            try Lifecycle.check(value)
+        },
+        answerHeaders: [("x-amz-transition-default-minimum-object-size", "all_storage_classes_128K")])
+
+    static func named(_ query: [String: String]) -> BucketConfiguration? { (all + [cors, lifecycle]).first { query[$0.subresource] != nil } }
 }
 
 /// What a bucket created today starts with (since 2023): Block Public Access on, ACLs disabled

@@ -180,6 +180,12 @@ public final class ObjectStore: Sendable {
         }
     }
 
+    /// Every bucket with a configuration of this kind, and its document.
+    func buckets(with kind: String) throws -> [(bucket: String, document: [UInt8])] {
+        try db.query("SELECT bucket, document FROM bucket_settings WHERE kind = ? AND id = '' ORDER BY bucket", [.text(kind)])
+            .map { (try $0.text(0), $0.blob(1) ?? []) }
+    }
+
     /// The documents of a kind kept by id, in id order.
     func settings(_ bucket: String, _ kind: String) throws -> [(id: String, document: [UInt8])] {
         try db.query("SELECT id, document FROM bucket_settings WHERE bucket = ? AND kind = ? ORDER BY id", [.text(bucket), .text(kind)])
@@ -340,6 +346,12 @@ public final class ObjectStore: Sendable {
         }
         if let file = outcome.1, !file.isEmpty { removeFile(file) }
         return outcome.0
+    }
+
+    /// A version's stored headers replaced (a lifecycle transition changes its storage class).
+    func setHeaders(_ o: Object, _ headers: [(String, String)]) throws {
+        try db.query("UPDATE versions SET headers = ? WHERE bucket = ? AND key = ? AND version_id = ?",
+                     [.text(StoredHeaders.encode(headers)), .text(o.bucket), .text(o.key), .text(o.versionId)])
     }
 
     func setObjectAcl(_ o: Object, _ document: [UInt8]?) throws {

@@ -10,10 +10,14 @@ enum BucketConfigurations {
         case "PUT":
             let document = try configuration.read(c, bucket, try c.parseXML())
             try c.catalog { try c.store.setSetting(bucket.name, configuration.subresource, document) }
-            return c.empty()
+            var response = c.empty()
+            for (name, value) in configuration.answerHeaders { response.headers.add(name, value) }
+            return response
         case "GET":
             if let stored = try c.catalog({ try c.store.setting(bucket.name, configuration.subresource) }) {
-                return c.document(stored)
+                var response = c.document(stored)
+                for (name, value) in configuration.answerHeaders { response.headers.add(name, value) }
+                return response
             }
             switch configuration.absent {
             case .empty:
