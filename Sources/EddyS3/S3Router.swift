@@ -3,8 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = [ "object-lock", "retention", "legal-hold", "restore", "select",
-                              "torrent", "attributes"]
+    static let unsupported = ["object-lock", "retention", "legal-hold", "select", "torrent", "attributes"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let q = c.query
@@ -65,6 +64,7 @@ enum S3Router {
             return try DeleteObject.perform(c, key: key)
         case "POST":
             if q["uploads"] != nil { return try CreateMultipartUpload.perform(c, key: key) }
+            if q["restore"] != nil { return try RestoreObject.perform(c, key: key) }
             if q["uploadId"] != nil { return try CompleteMultipartUpload.perform(c, key: key) }
             throw methodNotAllowed(method)
         default:

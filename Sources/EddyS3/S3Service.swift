@@ -9,12 +9,18 @@ public final class S3Service: AWSService {
     public let store: ObjectStore
     let syncWrites: Bool
     let clock: @Sendable () -> Int64
+    /// How long a RestoreObject takes, and how long a lifecycle (and restore) day lasts.
+    let restoreMillis: Int64
+    let lifecycleDayMillis: Int64
     private let logger: Logger
 
     /// Largest single PutObject / UploadPart body, as AWS.
     static let maxObjectSize = 5 << 30
 
-    public init(store: ObjectStore, syncWrites: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+    public init(store: ObjectStore, syncWrites: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
+                restoreMillis: Int64 = 1000, lifecycleDayMillis: Int64 = 86_400_000) {
+        self.restoreMillis = restoreMillis
+        self.lifecycleDayMillis = max(1, lifecycleDayMillis)
         self.store = store
         self.syncWrites = syncWrites
         self.logger = logger
@@ -29,9 +35,8 @@ public final class S3Service: AWSService {
     public func reset() async throws { try store.reset() }
 
     /// Applies the buckets' lifecycle rules every `interval` milliseconds (S3 does once a day),
-    /// counting `dayMillis` to a lifecycle day.
-    public func runLifecycle(every interval: Int64, dayMillis: Int64) async {
-        let sweeper = LifecycleSweeper(store: store, dayMillis: max(1, dayMillis), logger: logger)
+    public func runLifecycle(every interval: Int64) async {
+        let sweeper = LifecycleSweeper(store: store, dayMillis: lifecycleDayMillis, logger: logger)
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(max(10, interval)))
             do {

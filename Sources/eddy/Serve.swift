@@ -99,6 +99,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds in a lifecycle rule's day, so tests can watch 'Days' rules act (default a real day). [EDDY_LIFECYCLE_DAY_SECONDS]")
     var lifecycleDaySeconds: Double = Environment.string("EDDY_LIFECYCLE_DAY_SECONDS").flatMap(Double.init) ?? 86_400
 
+    @Option(help: "Seconds an S3 RestoreObject of an archived object takes (S3 takes hours). [EDDY_RESTORE_SECONDS]")
+    var restoreSeconds: Double = Environment.string("EDDY_RESTORE_SECONDS").flatMap(Double.init) ?? 1
+
     @Option(help: "Signatures: 'any' takes any credentials (the default); 'verify' checks SigV4 against --credentials. [EDDY_AUTH]")
     var auth: AuthMode = Environment.string("EDDY_AUTH").flatMap(AuthMode.init(rawValue:)) ?? .any
 
@@ -113,7 +116,8 @@ struct Serve: AsyncParsableCommand {
                               ("--max-body-mb", maxBodyMb), ("--max-buffered-mb", maxBufferedMb)] where !(1...1_000_000).contains(value) {
             throw ValidationErrorText("\(name) must be between 1 and 1000000 (got \(value))")
         }
-        for (name, value) in [("--lifecycle-interval", lifecycleInterval), ("--lifecycle-day-seconds", lifecycleDaySeconds)]
+        for (name, value) in [("--lifecycle-interval", lifecycleInterval), ("--lifecycle-day-seconds", lifecycleDaySeconds),
+                              ("--restore-seconds", max(restoreSeconds, 0.01))]
         where !(value >= 0.01 && value <= 1e9) {
             throw ValidationErrorText("\(name) must be between 0.01 and 1000000000 seconds (got \(value))")
         }
@@ -160,7 +164,8 @@ struct Serve: AsyncParsableCommand {
         let cloudwatch = try CloudWatchService(store: metrics)
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults, metrics: metrics)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
-                           logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis)
+                           logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis, restoreMillis: Int64(restoreSeconds * 1000),
+                           lifecycleDayMillis: Int64(lifecycleDaySeconds * 1000))
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"),
@@ -204,7 +209,7 @@ struct Serve: AsyncParsableCommand {
         let deliveries = Task { await firehose.runDelivery() }
         let expiries = Task { await dynamodb.runTimeToLive() }
         let objectLifecycle = Task {
-            await s3.runLifecycle(every: Int64(lifecycleInterval * 1000), dayMillis: Int64(lifecycleDaySeconds * 1000))
+            await s3.runLifecycle(every: Int64(lifecycleInterval * 1000))
         }
         await lifecycle.waitForSignal()
         logger.info("shutting down: no new connections, finishing requests in flight")

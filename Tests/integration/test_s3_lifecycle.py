@@ -71,3 +71,34 @@ def test_rules_are_checked_and_applied(fast_lifecycle):
     s3.delete_bucket_lifecycle(Bucket="aging")
     with pytest.raises(ClientError):
         s3.get_bucket_lifecycle_configuration(Bucket="aging")
+
+
+def test_archived_objects_are_read_after_a_restore(data_dir):
+    server = EddyServer(data_dir, ["--restore-seconds", "0.5"]).start()
+    try:
+        s3 = server.client("s3")
+        s3.create_bucket(Bucket="vault")
+        with pytest.raises(ClientError) as e:
+            s3.put_object(Bucket="vault", Key="x", Body=b"x", StorageClass="BOGUS")
+        assert e.value.response["Error"]["Code"] == "InvalidStorageClass"
+        s3.put_object(Bucket="vault", Key="frozen", Body=b"cold data", StorageClass="GLACIER")
+        s3.put_object(Bucket="vault", Key="warm", Body=b"warm")
+        assert s3.head_object(Bucket="vault", Key="frozen")["StorageClass"] == "GLACIER"
+        with pytest.raises(ClientError) as e:
+            s3.get_object(Bucket="vault", Key="frozen")
+        assert (e.value.response["Error"]["Code"], e.value.response["ResponseMetadata"]["HTTPStatusCode"]) == ("InvalidObjectState", 403)
+        with pytest.raises(ClientError) as e:
+            s3.restore_object(Bucket="vault", Key="warm", RestoreRequest={"Days": 1})
+        assert e.value.response["Error"]["Code"] == "InvalidObjectState"
+        started = s3.restore_object(Bucket="vault", Key="frozen", RestoreRequest={"Days": 2, "GlacierJobParameters": {"Tier": "Expedited"}})
+        assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
+        assert s3.head_object(Bucket="vault", Key="frozen")["Restore"] == 'ongoing-request="true"'
+        with pytest.raises(ClientError) as e:
+            s3.restore_object(Bucket="vault", Key="frozen", RestoreRequest={"Days": 2})
+        assert e.value.response["Error"]["Code"] == "RestoreAlreadyInProgress"
+        assert wait_until(lambda: 'ongoing-request="false"' in s3.head_object(Bucket="vault", Key="frozen").get("Restore", ""), timeout=10)
+        assert s3.get_object(Bucket="vault", Key="frozen")["Body"].read() == b"cold data"
+        assert "eddy-" not in str(s3.head_object(Bucket="vault", Key="frozen")["ResponseMetadata"]["HTTPHeaders"])
+        assert s3.restore_object(Bucket="vault", Key="frozen", RestoreRequest={"Days": 3})["ResponseMetadata"]["HTTPStatusCode"] == 200
+    finally:
+        server.stop()

@@ -36,6 +36,7 @@ enum CopySource {
             throw S3Error(error.code, error.message, status: error.status, error.details)
         }
         try Encryption.checkRead(c, object, prefix: "x-amz-copy-source-server-side-encryption-")
+        try Archive.checkReadable(c, object)
         var conditions = Headers()
         for (name, header) in [("x-amz-copy-source-if-match", "If-Match"), ("x-amz-copy-source-if-none-match", "If-None-Match"),
                                ("x-amz-copy-source-if-modified-since", "If-Modified-Since"),

@@ -26,6 +26,9 @@ enum ObjectHeaders {
         return kept
     }
 
+    /// Headers Eddy keeps with a version for itself (a restore's state), never answered or copied.
+    static func isInternal(_ name: String) -> Bool { name.hasPrefix("eddy-") }
+
     static func etag(_ md5: [UInt8]) -> String { "\"" + Hex.lower(md5) + "\"" }
 }
 

@@ -7,6 +7,7 @@ enum CopyObject {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
         let source = try CopySource.resolve(c)
+        try Archive.checkStorageClass(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
         let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
@@ -20,7 +21,7 @@ enum CopyObject {
             ? (c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? []) : source.tags
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers)) + encryption,
+            headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers).filter { !ObjectHeaders.isInternal($0.0) }) + encryption,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
             checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags, acl: acl)
         let stored = try c.catalog { try c.store.put(object, versioning: bucket.versioning) }

@@ -10,6 +10,7 @@ enum GetObject {
         let bucket = try c.bucket()
         let object = try Versions.find(c, bucket: bucket.name, key: key, versionId: try Versions.requested(c), head: head)
         try Encryption.checkRead(c, object)
+        if !head { try Archive.checkReadable(c, object) }
         try Preconditions.check(c.headers, etag: object.etag, modified: object.modifiedMillis)
         var response = c.empty()
         var offset = 0, length = object.size
@@ -19,7 +20,8 @@ enum GetObject {
             response.status = 206
             response.headers.add("Content-Range", "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(object.size)")
         }
-        for (name, value) in Encryption.without(object.headers) { response.headers.add(name, value) }
+        for (name, value) in Encryption.without(object.headers) where !ObjectHeaders.isInternal(name) { response.headers.add(name, value) }
+        Archive.header(c, object, into: &response.headers)
         Encryption.answer(object.headers, into: &response.headers)
         response.headers.add("ETag", object.etag)
         response.headers.add("Last-Modified", AWSDate.httpDate(object.modifiedMillis))

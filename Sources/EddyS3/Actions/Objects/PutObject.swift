@@ -6,6 +6,7 @@ enum PutObject {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
+        try Archive.checkStorageClass(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
         let body = try c.uploadedBody()
