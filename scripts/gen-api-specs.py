@@ -41,7 +41,7 @@ SERVICES = {
 # back (S3's routing, headers and query are its own).
 XML_DOCUMENTS = {
     "S3API": ["AccelerateConfiguration", "AccessControlPolicy", "AnalyticsConfiguration", "BucketLifecycleConfiguration",
-              "BucketLoggingStatus", "CORSConfiguration", "CompletedMultipartUpload", "CreateBucketConfiguration", "Delete",
+              "BucketLoggingStatus", "CORSConfiguration", "CompletedMultipartUpload", "CreateBucketConfiguration", "Delete", "GetObjectAttributesOutput",
               "IntelligentTieringConfiguration", "InventoryConfiguration", "MetricsConfiguration", "NotificationConfiguration",
               "ObjectLockConfiguration", "ObjectLockLegalHold", "ObjectLockRetention", "OwnershipControls",
               "PublicAccessBlockConfiguration", "ReplicationConfiguration", "RequestPaymentConfiguration", "RestoreRequest",
@@ -547,7 +547,8 @@ class Generator:
         """The structure as the element `element`: members in the model's order, attributes in
         its start tag, lists flattened or wrapped as the model says."""
         s = self.shapes[name]
-        members = [(m, d, m in set(s.get("required", []))) for m, d in s.get("members", {}).items()]
+        # Members bound to headers or the status line are the service's to write, not the body's.
+        members = [(m, d, m in set(s.get("required", []))) for m, d in s.get("members", {}).items() if "location" not in d]
         out = ["", f"extension {self.ns}.{type_name(name)}: EddyWire.XMLDocumentEncodable {{",
                "    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {"]
         attributes = [(m, d, r) for m, d, r in members if d.get("xmlAttribute")]

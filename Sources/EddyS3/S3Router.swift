@@ -3,7 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["object-lock", "retention", "legal-hold", "select", "torrent", "attributes"]
+    static let unsupported = ["object-lock", "retention", "legal-hold", "select", "torrent"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let q = c.query
@@ -56,6 +56,7 @@ enum S3Router {
         case "GET":
             if q["tagging"] != nil { return try GetObjectTagging.perform(c, key: key) }
             if q["uploadId"] != nil { return try ListParts.perform(c, key: key) }
+            if q["attributes"] != nil { return try GetObjectAttributes.perform(c, key: key) }
             return try GetObject.perform(c, key: key)
         case "HEAD": return try HeadObject.perform(c, key: key)
         case "DELETE":

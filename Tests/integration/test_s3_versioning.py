@@ -156,3 +156,22 @@ def test_versions_survive_kill_9_and_an_earlier_catalog_is_carried_over(data_dir
         assert s3.get_bucket_versioning(Bucket="old")["Status"] == "Enabled"
     finally:
         server.stop()
+
+
+def test_object_attributes(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="docs")
+    s3.put_bucket_versioning(Bucket="docs", VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket="docs", Key="a", Body=b"12345", ChecksumAlgorithm="SHA256")
+    s3.put_object(Bucket="docs", Key="a", Body=b"later")
+    got = s3.get_object_attributes(Bucket="docs", Key="a", VersionId=first["VersionId"],
+                                   ObjectAttributes=["ETag", "Checksum", "StorageClass", "ObjectSize"])
+    assert got["ETag"] == first["ETag"].strip('"') and got["ObjectSize"] == 5 and got["StorageClass"] == "STANDARD"
+    assert got["Checksum"]["ChecksumSHA256"] == first["ChecksumSHA256"] and got["VersionId"] == first["VersionId"]
+    upload = s3.create_multipart_upload(Bucket="docs", Key="m")
+    parts = [s3.upload_part(Bucket="docs", Key="m", UploadId=upload["UploadId"], PartNumber=n, Body=b"x" * (5 << 20 if n == 1 else 1))
+             for n in (1, 2)]
+    s3.complete_multipart_upload(Bucket="docs", Key="m", UploadId=upload["UploadId"], MultipartUpload={
+        "Parts": [{"PartNumber": n, "ETag": p["ETag"]} for n, p in zip((1, 2), parts)]})
+    assert s3.get_object_attributes(Bucket="docs", Key="m", ObjectAttributes=["ObjectParts"])["ObjectParts"]["TotalPartsCount"] == 2
+    assert error(s3.get_object_attributes, Bucket="docs", Key="nothing", ObjectAttributes=["ETag"])[:2] == ("NoSuchKey", 404)

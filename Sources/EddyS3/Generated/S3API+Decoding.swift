@@ -700,6 +700,90 @@ extension S3API.CSVOutput: EddyWire.XMLDocumentShape {
     }
 }
 
+extension S3API.Checksum: EddyWire.ShapeDecodable {
+    public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {
+        let o = try d.structure(value)
+        if let v = o.sent("ChecksumCRC32") {
+            self.checksumCRC32 = try d.string(v, "ChecksumCRC32")
+        } else {
+            self.checksumCRC32 = nil
+        }
+        if let v = o.sent("ChecksumCRC32C") {
+            self.checksumCRC32C = try d.string(v, "ChecksumCRC32C")
+        } else {
+            self.checksumCRC32C = nil
+        }
+        if let v = o.sent("ChecksumCRC64NVME") {
+            self.checksumCRC64NVME = try d.string(v, "ChecksumCRC64NVME")
+        } else {
+            self.checksumCRC64NVME = nil
+        }
+        if let v = o.sent("ChecksumMD5") {
+            self.checksumMD5 = try d.string(v, "ChecksumMD5")
+        } else {
+            self.checksumMD5 = nil
+        }
+        if let v = o.sent("ChecksumSHA1") {
+            self.checksumSHA1 = try d.string(v, "ChecksumSHA1")
+        } else {
+            self.checksumSHA1 = nil
+        }
+        if let v = o.sent("ChecksumSHA256") {
+            self.checksumSHA256 = try d.string(v, "ChecksumSHA256")
+        } else {
+            self.checksumSHA256 = nil
+        }
+        if let v = o.sent("ChecksumSHA512") {
+            self.checksumSHA512 = try d.string(v, "ChecksumSHA512")
+        } else {
+            self.checksumSHA512 = nil
+        }
+        if let v = o.sent("ChecksumType") {
+            self.checksumType = try d.enumeration(v, "ChecksumType", S3API.ChecksumType.self)
+        } else {
+            self.checksumType = nil
+        }
+        if let v = o.sent("ChecksumXXHASH128") {
+            self.checksumXXHASH128 = try d.string(v, "ChecksumXXHASH128")
+        } else {
+            self.checksumXXHASH128 = nil
+        }
+        if let v = o.sent("ChecksumXXHASH3") {
+            self.checksumXXHASH3 = try d.string(v, "ChecksumXXHASH3")
+        } else {
+            self.checksumXXHASH3 = nil
+        }
+        if let v = o.sent("ChecksumXXHASH64") {
+            self.checksumXXHASH64 = try d.string(v, "ChecksumXXHASH64")
+        } else {
+            self.checksumXXHASH64 = nil
+        }
+    }
+}
+
+extension S3API.Checksum: EddyWire.XMLDocumentShape {
+    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
+        var o = EddyWire.XMLTreeBuilder()
+        for c in e.children {
+            switch c.localName {
+            case "ChecksumCRC32": try o.set("ChecksumCRC32", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumCRC32C": try o.set("ChecksumCRC32C", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumCRC64NVME": try o.set("ChecksumCRC64NVME", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA1": try o.set("ChecksumSHA1", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA256": try o.set("ChecksumSHA256", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA512": try o.set("ChecksumSHA512", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumMD5": try o.set("ChecksumMD5", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH64": try o.set("ChecksumXXHASH64", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH3": try o.set("ChecksumXXHASH3", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH128": try o.set("ChecksumXXHASH128", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumType": try o.set("ChecksumType", try EddyWire.XMLTreeBuilder.text(c))
+            default: throw .unexpected(c.localName)
+            }
+        }
+        return o.value
+    }
+}
+
 extension S3API.CompletedMultipartUpload: EddyWire.ShapeDecodable {
     public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {
         let o = try d.structure(value)
@@ -1293,6 +1377,150 @@ extension S3API.FilterRule: EddyWire.XMLDocumentShape {
             switch c.localName {
             case "Name": try o.set("Name", try EddyWire.XMLTreeBuilder.text(c))
             case "Value": try o.set("Value", try EddyWire.XMLTreeBuilder.text(c))
+            default: throw .unexpected(c.localName)
+            }
+        }
+        return o.value
+    }
+}
+
+extension S3API.GetObjectAttributesOutput: EddyWire.ShapeDecodable {
+    public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {
+        let o = try d.structure(value)
+        if let v = o.sent("Checksum") {
+            d.enter("Checksum")
+            let x1 = try S3API.Checksum(from: &d, v)
+            d.leave()
+            self.checksum = x1
+        } else {
+            self.checksum = nil
+        }
+        if let v = o.sent("DeleteMarker") {
+            self.deleteMarker = try d.bool(v, "DeleteMarker")
+        } else {
+            self.deleteMarker = nil
+        }
+        if let v = o.sent("ETag") {
+            self.eTag = try d.string(v, "ETag")
+        } else {
+            self.eTag = nil
+        }
+        if let v = o.sent("LastModified") {
+            self.lastModified = try d.timestamp(v, "LastModified")
+        } else {
+            self.lastModified = nil
+        }
+        if let v = o.sent("ObjectParts") {
+            d.enter("ObjectParts")
+            let x1 = try S3API.GetObjectAttributesParts(from: &d, v)
+            d.leave()
+            self.objectParts = x1
+        } else {
+            self.objectParts = nil
+        }
+        if let v = o.sent("ObjectSize") {
+            self.objectSize = try d.int64(v, "ObjectSize")
+        } else {
+            self.objectSize = nil
+        }
+        if let v = o.sent("RequestCharged") {
+            self.requestCharged = try d.enumeration(v, "RequestCharged", S3API.RequestCharged.self)
+        } else {
+            self.requestCharged = nil
+        }
+        if let v = o.sent("StorageClass") {
+            self.storageClass = try d.enumeration(v, "StorageClass", S3API.StorageClass.self)
+        } else {
+            self.storageClass = nil
+        }
+        if let v = o.sent("VersionId") {
+            self.versionId = try d.string(v, "VersionId")
+        } else {
+            self.versionId = nil
+        }
+    }
+}
+
+extension S3API.GetObjectAttributesOutput: EddyWire.XMLDocumentShape {
+    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
+        var o = EddyWire.XMLTreeBuilder()
+        for c in e.children {
+            switch c.localName {
+            case "x-amz-delete-marker": try o.set("DeleteMarker", try EddyWire.XMLTreeBuilder.text(c))
+            case "Last-Modified": try o.set("LastModified", try EddyWire.XMLTreeBuilder.text(c))
+            case "x-amz-version-id": try o.set("VersionId", try EddyWire.XMLTreeBuilder.text(c))
+            case "x-amz-request-charged": try o.set("RequestCharged", try EddyWire.XMLTreeBuilder.text(c))
+            case "ETag": try o.set("ETag", try EddyWire.XMLTreeBuilder.text(c))
+            case "Checksum": try o.set("Checksum", try S3API.Checksum.tree(xml: c))
+            case "ObjectParts": try o.set("ObjectParts", try S3API.GetObjectAttributesParts.tree(xml: c))
+            case "StorageClass": try o.set("StorageClass", try EddyWire.XMLTreeBuilder.text(c))
+            case "ObjectSize": try o.set("ObjectSize", try EddyWire.XMLTreeBuilder.text(c))
+            default: throw .unexpected(c.localName)
+            }
+        }
+        return o.value
+    }
+}
+
+extension S3API.GetObjectAttributesParts: EddyWire.ShapeDecodable {
+    public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {
+        let o = try d.structure(value)
+        if let v = o.sent("IsTruncated") {
+            self.isTruncated = try d.bool(v, "IsTruncated")
+        } else {
+            self.isTruncated = nil
+        }
+        if let v = o.sent("MaxParts") {
+            self.maxParts = try d.int32(v, "MaxParts")
+        } else {
+            self.maxParts = nil
+        }
+        if let v = o.sent("NextPartNumberMarker") {
+            self.nextPartNumberMarker = try d.int32(v, "NextPartNumberMarker")
+        } else {
+            self.nextPartNumberMarker = nil
+        }
+        if let v = o.sent("PartNumberMarker") {
+            self.partNumberMarker = try d.int32(v, "PartNumberMarker")
+        } else {
+            self.partNumberMarker = nil
+        }
+        if let v = o.sent("Parts") {
+            let items1 = try d.list(v, "Parts")
+            d.enter("Parts")
+            var list1: [S3API.ObjectPart] = []
+            list1.reserveCapacity(items1.count)
+            for (i1, item1) in items1.enumerated() where !item1.isNull {
+                d.enterIndex(i1)
+                let x2 = try S3API.ObjectPart(from: &d, item1)
+                list1.append(x2)
+                d.leave()
+            }
+            d.leave()
+            self.parts = list1
+        } else {
+            self.parts = nil
+        }
+        if let v = o.sent("TotalPartsCount") {
+            self.totalPartsCount = try d.int32(v, "TotalPartsCount")
+        } else {
+            self.totalPartsCount = nil
+        }
+    }
+}
+
+extension S3API.GetObjectAttributesParts: EddyWire.XMLDocumentShape {
+    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
+        var o = EddyWire.XMLTreeBuilder()
+        for c in e.children {
+            switch c.localName {
+            case "PartsCount": try o.set("TotalPartsCount", try EddyWire.XMLTreeBuilder.text(c))
+            case "PartNumberMarker": try o.set("PartNumberMarker", try EddyWire.XMLTreeBuilder.text(c))
+            case "NextPartNumberMarker": try o.set("NextPartNumberMarker", try EddyWire.XMLTreeBuilder.text(c))
+            case "MaxParts": try o.set("MaxParts", try EddyWire.XMLTreeBuilder.text(c))
+            case "IsTruncated": try o.set("IsTruncated", try EddyWire.XMLTreeBuilder.text(c))
+            case "Part":
+                o.append("Parts", try S3API.ObjectPart.tree(xml: c))
             default: throw .unexpected(c.localName)
             }
         }
@@ -2876,6 +3104,96 @@ extension S3API.ObjectLockRule: EddyWire.XMLDocumentShape {
         for c in e.children {
             switch c.localName {
             case "DefaultRetention": try o.set("DefaultRetention", try S3API.DefaultRetention.tree(xml: c))
+            default: throw .unexpected(c.localName)
+            }
+        }
+        return o.value
+    }
+}
+
+extension S3API.ObjectPart: EddyWire.ShapeDecodable {
+    public init(from d: inout EddyWire.ShapeDecoder, _ value: EddyWire.JSONValue) throws(EddyWire.AWSError) {
+        let o = try d.structure(value)
+        if let v = o.sent("ChecksumCRC32") {
+            self.checksumCRC32 = try d.string(v, "ChecksumCRC32")
+        } else {
+            self.checksumCRC32 = nil
+        }
+        if let v = o.sent("ChecksumCRC32C") {
+            self.checksumCRC32C = try d.string(v, "ChecksumCRC32C")
+        } else {
+            self.checksumCRC32C = nil
+        }
+        if let v = o.sent("ChecksumCRC64NVME") {
+            self.checksumCRC64NVME = try d.string(v, "ChecksumCRC64NVME")
+        } else {
+            self.checksumCRC64NVME = nil
+        }
+        if let v = o.sent("ChecksumMD5") {
+            self.checksumMD5 = try d.string(v, "ChecksumMD5")
+        } else {
+            self.checksumMD5 = nil
+        }
+        if let v = o.sent("ChecksumSHA1") {
+            self.checksumSHA1 = try d.string(v, "ChecksumSHA1")
+        } else {
+            self.checksumSHA1 = nil
+        }
+        if let v = o.sent("ChecksumSHA256") {
+            self.checksumSHA256 = try d.string(v, "ChecksumSHA256")
+        } else {
+            self.checksumSHA256 = nil
+        }
+        if let v = o.sent("ChecksumSHA512") {
+            self.checksumSHA512 = try d.string(v, "ChecksumSHA512")
+        } else {
+            self.checksumSHA512 = nil
+        }
+        if let v = o.sent("ChecksumXXHASH128") {
+            self.checksumXXHASH128 = try d.string(v, "ChecksumXXHASH128")
+        } else {
+            self.checksumXXHASH128 = nil
+        }
+        if let v = o.sent("ChecksumXXHASH3") {
+            self.checksumXXHASH3 = try d.string(v, "ChecksumXXHASH3")
+        } else {
+            self.checksumXXHASH3 = nil
+        }
+        if let v = o.sent("ChecksumXXHASH64") {
+            self.checksumXXHASH64 = try d.string(v, "ChecksumXXHASH64")
+        } else {
+            self.checksumXXHASH64 = nil
+        }
+        if let v = o.sent("PartNumber") {
+            self.partNumber = try d.int32(v, "PartNumber")
+        } else {
+            self.partNumber = nil
+        }
+        if let v = o.sent("Size") {
+            self.size = try d.int64(v, "Size")
+        } else {
+            self.size = nil
+        }
+    }
+}
+
+extension S3API.ObjectPart: EddyWire.XMLDocumentShape {
+    public static func tree(xml e: EddyWire.XMLElement) throws(EddyWire.XMLDocumentError) -> EddyWire.JSONValue {
+        var o = EddyWire.XMLTreeBuilder()
+        for c in e.children {
+            switch c.localName {
+            case "PartNumber": try o.set("PartNumber", try EddyWire.XMLTreeBuilder.text(c))
+            case "Size": try o.set("Size", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumCRC32": try o.set("ChecksumCRC32", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumCRC32C": try o.set("ChecksumCRC32C", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumCRC64NVME": try o.set("ChecksumCRC64NVME", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA1": try o.set("ChecksumSHA1", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA256": try o.set("ChecksumSHA256", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumSHA512": try o.set("ChecksumSHA512", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumMD5": try o.set("ChecksumMD5", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH64": try o.set("ChecksumXXHASH64", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH3": try o.set("ChecksumXXHASH3", try EddyWire.XMLTreeBuilder.text(c))
+            case "ChecksumXXHASH128": try o.set("ChecksumXXHASH128", try EddyWire.XMLTreeBuilder.text(c))
             default: throw .unexpected(c.localName)
             }
         }

@@ -194,6 +194,24 @@ extension S3API.CSVOutput: EddyWire.XMLDocumentEncodable {
     }
 }
 
+extension S3API.Checksum: EddyWire.XMLDocumentEncodable {
+    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
+        w.open(element, namespace: namespace)
+        if let checksumCRC32 { w.element("ChecksumCRC32", checksumCRC32) }
+        if let checksumCRC32C { w.element("ChecksumCRC32C", checksumCRC32C) }
+        if let checksumCRC64NVME { w.element("ChecksumCRC64NVME", checksumCRC64NVME) }
+        if let checksumSHA1 { w.element("ChecksumSHA1", checksumSHA1) }
+        if let checksumSHA256 { w.element("ChecksumSHA256", checksumSHA256) }
+        if let checksumSHA512 { w.element("ChecksumSHA512", checksumSHA512) }
+        if let checksumMD5 { w.element("ChecksumMD5", checksumMD5) }
+        if let checksumXXHASH64 { w.element("ChecksumXXHASH64", checksumXXHASH64) }
+        if let checksumXXHASH3 { w.element("ChecksumXXHASH3", checksumXXHASH3) }
+        if let checksumXXHASH128 { w.element("ChecksumXXHASH128", checksumXXHASH128) }
+        if let checksumType { w.element("ChecksumType", checksumType.rawValue) }
+        w.close(element)
+    }
+}
+
 extension S3API.CompletedMultipartUpload: EddyWire.XMLDocumentEncodable {
     public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
         w.open(element, namespace: namespace)
@@ -351,6 +369,35 @@ extension S3API.FilterRule: EddyWire.XMLDocumentEncodable {
         w.open(element, namespace: namespace)
         if let name { w.element("Name", name.rawValue) }
         if let value { w.element("Value", value) }
+        w.close(element)
+    }
+}
+
+extension S3API.GetObjectAttributesOutput: EddyWire.XMLDocumentEncodable {
+    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
+        w.open(element, namespace: namespace)
+        if let eTag { w.element("ETag", eTag) }
+        if let checksum { checksum.encode(restXML: &w, element: "Checksum") }
+        if let objectParts { objectParts.encode(restXML: &w, element: "ObjectParts") }
+        if let storageClass { w.element("StorageClass", storageClass.rawValue) }
+        if let objectSize { w.element("ObjectSize", objectSize) }
+        w.close(element)
+    }
+}
+
+extension S3API.GetObjectAttributesParts: EddyWire.XMLDocumentEncodable {
+    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
+        w.open(element, namespace: namespace)
+        if let totalPartsCount { w.element("PartsCount", totalPartsCount) }
+        if let partNumberMarker { w.element("PartNumberMarker", partNumberMarker) }
+        if let nextPartNumberMarker { w.element("NextPartNumberMarker", nextPartNumberMarker) }
+        if let maxParts { w.element("MaxParts", maxParts) }
+        if let isTruncated { w.element("IsTruncated", isTruncated) }
+        if let parts {
+            for e in parts {
+                e.encode(restXML: &w, element: "Part")
+            }
+        }
         w.close(element)
     }
 }
@@ -768,6 +815,25 @@ extension S3API.ObjectLockRule: EddyWire.XMLDocumentEncodable {
     public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
         w.open(element, namespace: namespace)
         if let defaultRetention { defaultRetention.encode(restXML: &w, element: "DefaultRetention") }
+        w.close(element)
+    }
+}
+
+extension S3API.ObjectPart: EddyWire.XMLDocumentEncodable {
+    public func encode(restXML w: inout EddyWire.XMLWriter, element: Swift.String, namespace: Swift.String? = nil) {
+        w.open(element, namespace: namespace)
+        if let partNumber { w.element("PartNumber", partNumber) }
+        if let size { w.element("Size", size) }
+        if let checksumCRC32 { w.element("ChecksumCRC32", checksumCRC32) }
+        if let checksumCRC32C { w.element("ChecksumCRC32C", checksumCRC32C) }
+        if let checksumCRC64NVME { w.element("ChecksumCRC64NVME", checksumCRC64NVME) }
+        if let checksumSHA1 { w.element("ChecksumSHA1", checksumSHA1) }
+        if let checksumSHA256 { w.element("ChecksumSHA256", checksumSHA256) }
+        if let checksumSHA512 { w.element("ChecksumSHA512", checksumSHA512) }
+        if let checksumMD5 { w.element("ChecksumMD5", checksumMD5) }
+        if let checksumXXHASH64 { w.element("ChecksumXXHASH64", checksumXXHASH64) }
+        if let checksumXXHASH3 { w.element("ChecksumXXHASH3", checksumXXHASH3) }
+        if let checksumXXHASH128 { w.element("ChecksumXXHASH128", checksumXXHASH128) }
         w.close(element)
     }
 }

@@ -360,6 +360,47 @@ extension S3API {
 }
 
 extension S3API {
+    public struct Checksum: Swift.Sendable, Swift.Equatable {
+        public var checksumCRC32: Swift.String?
+        public var checksumCRC32C: Swift.String?
+        public var checksumCRC64NVME: Swift.String?
+        public var checksumSHA1: Swift.String?
+        public var checksumSHA256: Swift.String?
+        public var checksumSHA512: Swift.String?
+        public var checksumMD5: Swift.String?
+        public var checksumXXHASH64: Swift.String?
+        public var checksumXXHASH3: Swift.String?
+        public var checksumXXHASH128: Swift.String?
+        public var checksumType: S3API.ChecksumType?
+
+        public init(checksumCRC32: Swift.String? = nil, checksumCRC32C: Swift.String? = nil, checksumCRC64NVME: Swift.String? = nil, checksumSHA1: Swift.String? = nil, checksumSHA256: Swift.String? = nil, checksumSHA512: Swift.String? = nil, checksumMD5: Swift.String? = nil, checksumXXHASH64: Swift.String? = nil, checksumXXHASH3: Swift.String? = nil, checksumXXHASH128: Swift.String? = nil, checksumType: S3API.ChecksumType? = nil) {
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumType = checksumType
+        }
+
+        /// Stands in for a missing required member while a request is checked.
+        public static var placeholder: Self { Self() }
+    }
+}
+
+extension S3API {
+    public enum ChecksumType: Swift.String, EddyWire.ShapeEnum {
+        case COMPOSITE
+        case FULL_OBJECT
+        public static var placeholder: Self { .COMPOSITE }
+    }
+}
+
+extension S3API {
     public struct CompletedMultipartUpload: Swift.Sendable, Swift.Equatable {
         public var parts: [S3API.CompletedPart]?
 
@@ -718,6 +759,58 @@ extension S3API {
         case prefix
         case suffix
         public static var placeholder: Self { .prefix }
+    }
+}
+
+extension S3API {
+    public struct GetObjectAttributesOutput: Swift.Sendable, Swift.Equatable {
+        public var deleteMarker: Swift.Bool?
+        public var lastModified: EddyWire.Timestamp?
+        public var versionId: Swift.String?
+        public var requestCharged: S3API.RequestCharged?
+        public var eTag: Swift.String?
+        public var checksum: S3API.Checksum?
+        public var objectParts: S3API.GetObjectAttributesParts?
+        public var storageClass: S3API.StorageClass?
+        public var objectSize: Swift.Int64?
+
+        public init(deleteMarker: Swift.Bool? = nil, lastModified: EddyWire.Timestamp? = nil, versionId: Swift.String? = nil, requestCharged: S3API.RequestCharged? = nil, eTag: Swift.String? = nil, checksum: S3API.Checksum? = nil, objectParts: S3API.GetObjectAttributesParts? = nil, storageClass: S3API.StorageClass? = nil, objectSize: Swift.Int64? = nil) {
+            self.deleteMarker = deleteMarker
+            self.lastModified = lastModified
+            self.versionId = versionId
+            self.requestCharged = requestCharged
+            self.eTag = eTag
+            self.checksum = checksum
+            self.objectParts = objectParts
+            self.storageClass = storageClass
+            self.objectSize = objectSize
+        }
+
+        /// Stands in for a missing required member while a request is checked.
+        public static var placeholder: Self { Self() }
+    }
+}
+
+extension S3API {
+    public struct GetObjectAttributesParts: Swift.Sendable, Swift.Equatable {
+        public var totalPartsCount: Swift.Int?
+        public var partNumberMarker: Swift.Int?
+        public var nextPartNumberMarker: Swift.Int?
+        public var maxParts: Swift.Int?
+        public var isTruncated: Swift.Bool?
+        public var parts: [S3API.ObjectPart]?
+
+        public init(totalPartsCount: Swift.Int? = nil, partNumberMarker: Swift.Int? = nil, nextPartNumberMarker: Swift.Int? = nil, maxParts: Swift.Int? = nil, isTruncated: Swift.Bool? = nil, parts: [S3API.ObjectPart]? = nil) {
+            self.totalPartsCount = totalPartsCount
+            self.partNumberMarker = partNumberMarker
+            self.nextPartNumberMarker = nextPartNumberMarker
+            self.maxParts = maxParts
+            self.isTruncated = isTruncated
+            self.parts = parts
+        }
+
+        /// Stands in for a missing required member while a request is checked.
+        public static var placeholder: Self { Self() }
     }
 }
 
@@ -1496,6 +1589,41 @@ extension S3API {
 }
 
 extension S3API {
+    public struct ObjectPart: Swift.Sendable, Swift.Equatable {
+        public var partNumber: Swift.Int?
+        public var size: Swift.Int64?
+        public var checksumCRC32: Swift.String?
+        public var checksumCRC32C: Swift.String?
+        public var checksumCRC64NVME: Swift.String?
+        public var checksumSHA1: Swift.String?
+        public var checksumSHA256: Swift.String?
+        public var checksumSHA512: Swift.String?
+        public var checksumMD5: Swift.String?
+        public var checksumXXHASH64: Swift.String?
+        public var checksumXXHASH3: Swift.String?
+        public var checksumXXHASH128: Swift.String?
+
+        public init(partNumber: Swift.Int? = nil, size: Swift.Int64? = nil, checksumCRC32: Swift.String? = nil, checksumCRC32C: Swift.String? = nil, checksumCRC64NVME: Swift.String? = nil, checksumSHA1: Swift.String? = nil, checksumSHA256: Swift.String? = nil, checksumSHA512: Swift.String? = nil, checksumMD5: Swift.String? = nil, checksumXXHASH64: Swift.String? = nil, checksumXXHASH3: Swift.String? = nil, checksumXXHASH128: Swift.String? = nil) {
+            self.partNumber = partNumber
+            self.size = size
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+        }
+
+        /// Stands in for a missing required member while a request is checked.
+        public static var placeholder: Self { Self() }
+    }
+}
+
+extension S3API {
     public struct OutputLocation: Swift.Sendable, Swift.Equatable {
         public var s3: S3API.S3Location?
 
@@ -1885,6 +2013,13 @@ extension S3API {
 
         /// Stands in for a missing required member while a request is checked.
         public static var placeholder: Self { Self() }
+    }
+}
+
+extension S3API {
+    public enum RequestCharged: Swift.String, EddyWire.ShapeEnum {
+        case requester
+        public static var placeholder: Self { .requester }
     }
 }
 
