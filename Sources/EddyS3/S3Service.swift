@@ -109,6 +109,10 @@ struct S3Context {
         guard let name = address.bucket else { throw S3Error("InvalidRequest", "A bucket name is required.") }
         guard let bucket = try catalog({ try store.bucket(name) }) else { throw S3Error.noSuchBucket(name) }
         guard bucket.account == account else { throw S3Error("AccessDenied", "Access Denied", status: 403) }
+        // A request may say whose bucket it expects; another owner's is refused.
+        if let expected = headers["x-amz-expected-bucket-owner"], expected != bucket.account {
+            throw S3Error("AccessDenied", "Access Denied", status: 403)
+        }
         return bucket
     }
 

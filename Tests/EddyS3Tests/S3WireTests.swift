@@ -86,6 +86,17 @@ import EddyWire
         #expect(a.bucket == "my.bucket" && a.key == "k/x")
         #expect(S3Address.virtualHostBucket("b1.s3.us-west-2.amazonaws.com") == "b1")
         #expect(S3Address.virtualHostBucket("localhost:4566") == nil)
+        // LocalStack's host forms, which clients configured for it send.
+        #expect(S3Address.virtualHostBucket("b.s3.localhost.localstack.cloud:4566") == "b")
+        #expect(S3Address.virtualHostBucket("my.b.localhost.localstack.cloud") == "my.b")
+        #expect(S3Address.virtualHostBucket("s3.localhost.localstack.cloud:4566") == nil)
+        #expect(S3Address.virtualHostBucket("localhost.localstack.cloud") == nil)
+        #expect(S3Address.virtualHostBucket("b.s3.localhost") == "b")
+        #expect(S3Address.virtualHostBucket("b.s3.amazonaws.com") == "b")
+        #expect(S3Address.virtualHostBucket("b.s3.dualstack.eu-west-1.amazonaws.com") == "b")
+        #expect(S3Address.virtualHostBucket("s3.eu-west-1.amazonaws.com") == nil)
+        let path = S3Address(path: "/bkt/k", query: nil, host: "s3.localhost.localstack.cloud:4566")
+        #expect(path.bucket == "bkt" && path.key == "k")
     }
 
     @Test func bucketNames() {

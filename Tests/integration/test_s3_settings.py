@@ -231,3 +231,25 @@ def test_list_buckets_pages(server):
     assert names == [f"page-{i}" for i in range(5)]
     assert "DisplayName" not in s3.list_buckets()["Owner"]
     assert [b["Name"] for b in s3.list_buckets(BucketRegion="eu-west-1")["Buckets"]] == []
+
+
+def test_locations_owners_and_host_forms(server):
+    import http.client
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="far-away", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    assert s3.get_bucket_location(Bucket="far-away")["LocationConstraint"] == "eu-west-2"
+    eu = server.client("s3", region="eu-west-1")
+    assert error(eu.create_bucket, Bucket="elsewhere", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})[0] == \
+        "IllegalLocationConstraintException"
+    assert error(s3.create_bucket, Bucket="nowhere", CreateBucketConfiguration={"LocationConstraint": "mars-north-1"})[0] == \
+        "InvalidLocationConstraint"
+    s3.create_bucket(Bucket="mine")
+    s3.put_object(Bucket="mine", Key="k", Body=b"v", ExpectedBucketOwner="000000000000")
+    assert error(s3.get_object, Bucket="mine", Key="k", ExpectedBucketOwner="111111111111")[:2] == ("AccessDenied", 403)
+    # LocalStack's host forms: the bucket in the host, and the service host with the bucket in the path.
+    for host, path in [(f"mine.s3.localhost.localstack.cloud:{server.port}", "/k"), (f"s3.localhost.localstack.cloud:{server.port}", "/mine/k")]:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        assert (response.status, response.read()) == (200, b"v"), host
+        conn.close()

@@ -175,3 +175,23 @@ def test_object_attributes(server):
         "Parts": [{"PartNumber": n, "ETag": p["ETag"]} for n, p in zip((1, 2), parts)]})
     assert s3.get_object_attributes(Bucket="docs", Key="m", ObjectAttributes=["ObjectParts"])["ObjectParts"]["TotalPartsCount"] == 2
     assert error(s3.get_object_attributes, Bucket="docs", Key="nothing", ObjectAttributes=["ETag"])[:2] == ("NoSuchKey", 404)
+
+
+def test_conditional_writes(server):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="docs")
+    first = s3.put_object(Bucket="docs", Key="once", Body=b"1", IfNoneMatch="*")
+    code, status, _ = error(s3.put_object, Bucket="docs", Key="once", Body=b"2", IfNoneMatch="*")
+    assert (code, status) == ("PreconditionFailed", 412)
+    assert error(s3.put_object, Bucket="docs", Key="once", Body=b"2", IfMatch='"0123"')[:2] == ("PreconditionFailed", 412)
+    s3.put_object(Bucket="docs", Key="once", Body=b"2", IfMatch=first["ETag"])
+    assert body(s3, "once") == b"2"
+    assert error(s3.put_object, Bucket="docs", Key="absent", Body=b"x", IfMatch=first["ETag"])[:2] == ("NoSuchKey", 404)
+    upload = s3.create_multipart_upload(Bucket="docs", Key="once")
+    part = s3.upload_part(Bucket="docs", Key="once", UploadId=upload["UploadId"], PartNumber=1, Body=b"m")
+    parts = {"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}
+    assert error(s3.complete_multipart_upload, Bucket="docs", Key="once", UploadId=upload["UploadId"], MultipartUpload=parts,
+                 IfNoneMatch="*")[:2] == ("PreconditionFailed", 412)
+    # The upload survives a refused completion and completes without the condition.
+    s3.complete_multipart_upload(Bucket="docs", Key="once", UploadId=upload["UploadId"], MultipartUpload=parts)
+    assert body(s3, "once") == b"m"

@@ -26,6 +26,9 @@ enum CopySource {
         let bucket = String(source[..<slash]), key = String(source[source.index(after: slash)...])
         guard let b = try c.catalog({ try c.store.bucket(bucket) }) else { throw S3Error.noSuchBucket(bucket) }
         guard b.account == c.account else { throw S3Error("AccessDenied", "Access Denied", status: 403) }
+        if let expected = c.headers["x-amz-source-expected-bucket-owner"], expected != b.account {
+            throw S3Error("AccessDenied", "Access Denied", status: 403)
+        }
         let object: ObjectStore.Object
         do throws(S3Error) {
             object = try Versions.find(c, bucket: bucket, key: key, versionId: versionId)

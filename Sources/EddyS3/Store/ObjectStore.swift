@@ -275,16 +275,41 @@ public final class ObjectStore: Sendable {
     /// and the versions before it stay; otherwise it is the `null` version and replaces the
     /// key's previous `null` version (and only that one). A replaced body file is removed after
     /// the catalog says so, so a crash never leaves a key pointing at nothing.
+    /// `condition` is checked against the key's current object in the same transaction, so a
+    /// conditional write cannot race another write of the key.
     @discardableResult
-    func put(_ o: Object, versioning: Versioning? = nil) throws -> Object {
+    func put(_ o: Object, versioning: Versioning? = nil, condition: WriteCondition = .none) throws -> Object {
         var stored = o
         stored.versionId = versioning == .enabled ? Self.newVersionId() : "null"
         stored.isLatest = true
         let previous = try db.transaction { tx -> String? in
-            try Self.insert(tx, &stored)
+            if condition != .none {
+                let current = try tx.query("SELECT etag, marker FROM versions WHERE bucket = ? AND key = ? AND latest = 1",
+                                           [.text(o.bucket), .text(o.key)]).first
+                let etag = current?.first?.text, live = current.map { $0.count > 1 && $0[1].int == 0 } ?? false
+                switch condition {
+                case .none: break
+                case .ifNoneMatchAny: if live { throw WriteConditionFailed.exists }
+                case .ifMatch(let wanted):
+                    guard live, let etag else { throw WriteConditionFailed.missing }
+                    if etag != wanted && etag != "\"\(wanted)\"" && "\"\(etag)\"" != wanted { throw WriteConditionFailed.differs }
+                }
+            }
+            return try Self.insert(tx, &stored)
         }
         if let previous, !previous.isEmpty, previous != o.file { removeFile(previous) }
         return stored
+    }
+
+    /// A PutObject's `If-None-Match: *` or `If-Match: <etag>`.
+    enum WriteCondition: Equatable {
+        case none
+        case ifNoneMatchAny
+        case ifMatch(String)
+    }
+
+    enum WriteConditionFailed: Error {
+        case exists, missing, differs
     }
 
     /// Inserts the version, demoting the key's others; returns the body file of the `null`

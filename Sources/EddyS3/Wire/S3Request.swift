@@ -33,12 +33,16 @@ package struct S3Address: Sendable {
         }
     }
 
-    /// `bucket.localhost[:port]` or `bucket.s3.<region>.amazonaws.com` style hosts.
+    /// The bucket a virtual-hosted request names in its Host, on every host form clients use:
+    /// `bucket.localhost`, `bucket.s3.localhost.localstack.cloud` (LocalStack's), and AWS's
+    /// `bucket.s3.<region>.amazonaws.com` forms mapped to the local endpoint. The service
+    /// hosts themselves (`s3.localhost.localstack.cloud`, `s3.<region>.amazonaws.com`) name none.
     static func virtualHostBucket(_ host: String) -> String? {
-        let name = host.split(separator: ":").first.map(String.init) ?? host
-        for suffix in [".localhost", ".localhost.localstack.cloud", ".s3.amazonaws.com"] where name.hasSuffix(suffix) {
+        let name = (host.split(separator: ":").first.map(String.init) ?? host).lowercased()
+        for suffix in [".s3.localhost.localstack.cloud", ".localhost.localstack.cloud", ".s3.localhost", ".localhost"] where name.hasSuffix(suffix) {
             let bucket = String(name.dropLast(suffix.count))
-            return bucket.isEmpty ? nil : bucket
+            // `s3.localhost.localstack.cloud` is the service's own host.
+            return bucket.isEmpty || bucket == "s3" ? nil : bucket
         }
         let parts = name.split(separator: ".")
         if name.hasSuffix(".amazonaws.com"), let i = parts.firstIndex(where: { $0 == "s3" || $0.hasPrefix("s3-") }), i > 0 {

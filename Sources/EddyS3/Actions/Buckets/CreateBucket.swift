@@ -25,7 +25,9 @@ enum CreateBucket {
                 if constraint == "us-east-1" && c.region == "us-east-1" {
                     throw S3Error("InvalidLocationConstraint", "The specified location-constraint is not valid", [("LocationConstraint", constraint)])
                 }
-                if constraint != c.region {
+                // The us-east-1 (global) endpoint creates a bucket in any region; a regional
+                // endpoint only in its own.
+                if constraint != c.region && c.region != "us-east-1" {
                     throw S3Error("IllegalLocationConstraintException",
                                   "The \(constraint) location constraint is incompatible for the region specific endpoint this request was sent to.")
                 }

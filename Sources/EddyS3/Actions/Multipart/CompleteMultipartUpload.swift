@@ -7,6 +7,7 @@ enum CompleteMultipartUpload {
         let upload = try Multipart.upload(c, bucket: bucket.name, key: key)
         // One completion at a time: a concurrent one finds the upload gone (NoSuchUpload).
         return try Multipart.withClaimed(c, upload) { () throws(S3Error) -> ServiceResponse in
+            let condition = try WriteConditions.requested(c)
             let document: S3API.CompletedMultipartUpload
             do {
                 document = try S3API.CompletedMultipartUpload.decode(xml: try c.parseXML(), named: "CompleteMultipartUpload")
@@ -66,11 +67,8 @@ enum CompleteMultipartUpload {
                                             headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
                                             checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [],
                                             acl: acl)
-            let completed = try c.catalog {
-                let version = try c.store.put(object, versioning: bucket.versioning)
-                try c.store.finishUpload(upload.id)
-                return version
-            }
+            let completed = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)
+            try c.catalog { try c.store.finishUpload(upload.id) }
             var response = c.xml { w in
                 w.open("CompleteMultipartUploadResult", namespace: s3Namespace)
                 w.element("Location", "/\(bucket.name)/\(URLCoding.encode(upload.key))")

@@ -8,6 +8,7 @@ enum CopyObject {
         try ObjectKey.check(key)
         let source = try CopySource.resolve(c)
         try Archive.checkStorageClass(c)
+        let condition = try WriteConditions.requested(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
         let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
@@ -24,7 +25,7 @@ enum CopyObject {
             headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers).filter { !ObjectHeaders.isInternal($0.0) }) + encryption,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
             checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags, acl: acl)
-        let stored = try c.catalog { try c.store.put(object, versioning: bucket.versioning) }
+        let stored = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)
         var response = c.xml { w in
             w.open("CopyObjectResult", namespace: s3Namespace)
             w.element("LastModified", AWSDate.iso8601(c.now))

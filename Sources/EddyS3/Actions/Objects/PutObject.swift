@@ -7,6 +7,7 @@ enum PutObject {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
         try Archive.checkStorageClass(c)
+        let condition = try WriteConditions.requested(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
         let body = try c.uploadedBody()
@@ -18,13 +19,7 @@ enum PutObject {
             headers: ObjectHeaders.from(c.headers) + encryption, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil,
             tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [], acl: acl)
-        let stored: ObjectStore.Object
-        do {
-            stored = try c.store.put(object, versioning: bucket.versioning)
-        } catch {
-            c.store.removeFile(file)
-            throw S3Error.internalError("\(error)")
-        }
+        let stored = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)
         var response = c.empty()
         response.headers.add("ETag", object.etag)
         if stored.versionId != "null" { response.headers.add("x-amz-version-id", stored.versionId) }
