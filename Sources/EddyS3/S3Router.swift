@@ -3,7 +3,7 @@ import EddyWire
 /// Maps method, bucket, key and sub-resource to an S3 operation, as S3's REST API defines them.
 enum S3Router {
     /// Sub-resources Eddy does not implement: answered with NotImplemented naming them.
-    static let unsupported = ["object-lock", "retention", "legal-hold", "select", "torrent"]
+    static let unsupported = ["select", "torrent"]
 
     static func route(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let q = c.query
@@ -21,6 +21,7 @@ enum S3Router {
             if let configuration = IdentifiedConfiguration.named(q) { return try IdentifiedConfigurations.perform(c, configuration) }
             if q["policy"] != nil { return try BucketPolicyActions.perform(c) }
             if q["acl"] != nil { return try BucketAcl.perform(c) }
+            if q["object-lock"] != nil { return try BucketObjectLock.perform(c) }
             if q["policyStatus"] != nil { return try GetBucketPolicyStatus.perform(c) }
             switch method {
             case "PUT":
@@ -45,6 +46,8 @@ enum S3Router {
             }
         }
         if q["acl"] != nil { return try ObjectAcl.perform(c, key: key) }
+        if q["retention"] != nil { return try ObjectLockSettings.perform(c, key: key, legalHold: false) }
+        if q["legal-hold"] != nil { return try ObjectLockSettings.perform(c, key: key, legalHold: true) }
         switch method {
         case "PUT":
             if q["tagging"] != nil { return try PutObjectTagging.perform(c, key: key) }

@@ -59,8 +59,9 @@ public final class S3Service: AWSService {
     public func bodySink(for head: RequestHead) -> (any RequestBodySink)? {
         guard head.method == "PUT" else { return nil }
         let address = S3Address(path: head.path, query: head.query, host: head.headers["Host"])
+        // Object sub-resources carry small XML documents, read whole.
         guard address.bucket != nil, address.key != nil, head.headers["x-amz-copy-source"] == nil,
-              address.query["tagging"] == nil, address.query["acl"] == nil else { return nil }
+              !["tagging", "acl", "retention", "legal-hold"].contains(where: { address.query[$0] != nil }) else { return nil }
         return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites,
                                signing: head.context.signing)
     }

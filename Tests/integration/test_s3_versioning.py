@@ -195,3 +195,45 @@ def test_conditional_writes(server):
     # The upload survives a refused completion and completes without the condition.
     s3.complete_multipart_upload(Bucket="docs", Key="once", UploadId=upload["UploadId"], MultipartUpload=parts)
     assert body(s3, "once") == b"m"
+
+
+def test_object_lock_is_enforced(server):
+    import datetime
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="vault", ObjectLockEnabledForBucket=True)
+    assert s3.get_bucket_versioning(Bucket="vault")["Status"] == "Enabled"
+    assert s3.get_object_lock_configuration(Bucket="vault")["ObjectLockConfiguration"] == {"ObjectLockEnabled": "Enabled"}
+    assert error(s3.put_bucket_versioning, Bucket="vault", VersioningConfiguration={"Status": "Suspended"})[:2] == ("InvalidBucketState", 409)
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    locked = s3.put_object(Bucket="vault", Key="ledger", Body=b"1", ObjectLockMode="COMPLIANCE", ObjectLockRetainUntilDate=later)
+    head = s3.head_object(Bucket="vault", Key="ledger")
+    assert head["ObjectLockMode"] == "COMPLIANCE" and abs((head["ObjectLockRetainUntilDate"] - later).total_seconds()) < 1
+    retention = s3.get_object_retention(Bucket="vault", Key="ledger")["Retention"]
+    assert retention["Mode"] == "COMPLIANCE"
+    assert error(s3.delete_object, Bucket="vault", Key="ledger", VersionId=locked["VersionId"])[:2] == ("AccessDenied", 403)
+    assert error(s3.put_object_retention, Bucket="vault", Key="ledger", Retention={
+        "Mode": "COMPLIANCE", "RetainUntilDate": later - datetime.timedelta(hours=1)})[:2] == ("AccessDenied", 403)
+    # A delete without a version id only adds a delete marker, which a lock does not stop.
+    assert s3.delete_object(Bucket="vault", Key="ledger")["DeleteMarker"] is True
+    # Governance can be bypassed on purpose; a legal hold cannot.
+    governed = s3.put_object(Bucket="vault", Key="draft", Body=b"d", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=later)
+    assert error(s3.delete_object, Bucket="vault", Key="draft", VersionId=governed["VersionId"])[:2] == ("AccessDenied", 403)
+    s3.delete_object(Bucket="vault", Key="draft", VersionId=governed["VersionId"], BypassGovernanceRetention=True)
+    held = s3.put_object(Bucket="vault", Key="held", Body=b"h")
+    s3.put_object_legal_hold(Bucket="vault", Key="held", LegalHold={"Status": "ON"})
+    assert s3.get_object_legal_hold(Bucket="vault", Key="held")["LegalHold"] == {"Status": "ON"}
+    assert error(s3.delete_object, Bucket="vault", Key="held", VersionId=held["VersionId"], BypassGovernanceRetention=True)[0] == "AccessDenied"
+    s3.put_object_legal_hold(Bucket="vault", Key="held", LegalHold={"Status": "OFF"})
+    s3.delete_object(Bucket="vault", Key="held", VersionId=held["VersionId"])
+    # A default retention applies to every new version.
+    s3.put_object_lock_configuration(Bucket="vault", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    s3.put_object(Bucket="vault", Key="new", Body=b"n")
+    assert s3.head_object(Bucket="vault", Key="new")["ObjectLockMode"] == "GOVERNANCE"
+    # Without Object Lock a bucket refuses lock settings.
+    s3.create_bucket(Bucket="plain")
+    s3.put_object(Bucket="plain", Key="k", Body=b"k")
+    assert error(s3.put_object, Bucket="plain", Key="k", Body=b"k", ObjectLockLegalHoldStatus="ON")[0] == "InvalidRequest"
+    assert error(s3.get_object_lock_configuration, Bucket="plain")[:2] == ("ObjectLockConfigurationNotFoundError", 404)
+    assert error(s3.put_object_lock_configuration, Bucket="plain", ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})[0] == \
+        "InvalidBucketState"

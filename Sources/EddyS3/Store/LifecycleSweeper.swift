@@ -47,7 +47,7 @@ struct LifecycleSweeper {
                     _ = try store.delete(bucket.name, latest.key, versioning: bucket.versioning, now: now)
                     outcome.expired += 1
                 case .deleteVersion(let id):
-                    guard let version = versions.first(where: { $0.versionId == id }) else { continue }
+                    guard let version = versions.first(where: { $0.versionId == id }), ObjectLock.protection(version, now: now) == nil else { continue }
                     _ = try store.delete(bucket.name, version.key, versionId: id, versioning: bucket.versioning, now: now)
                     outcome.versionsDeleted += 1
                 case .transition(let id, let storageClass):

@@ -47,9 +47,7 @@ enum CreateBucket {
         if ownership == .BucketOwnerEnforced, let acl = c.headers["x-amz-acl"], acl != "private", acl != "bucket-owner-full-control" {
             throw S3Error("InvalidBucketAclWithObjectOwnership", "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
         }
-        if c.headers["x-amz-bucket-object-lock-enabled"]?.lowercased() == "true" {
-            throw S3Error("NotImplemented", "A header or query you provided implies functionality that is not implemented: Eddy does not implement S3 Object Lock yet.", status: 501)
-        }
+        let locked = c.headers["x-amz-bucket-object-lock-enabled"]?.lowercased() == "true"
         if let existing = try c.catalog({ try c.store.bucket(name) }) {
             if existing.account != c.account {
                 throw S3Error("BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", status: 409, [("BucketName", name)])
@@ -59,15 +57,18 @@ enum CreateBucket {
                 throw S3Error("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", status: 409, [("BucketName", name)])
             }
         } else {
-            let settings: [(kind: String, document: [UInt8])] = [
+            var settings: [(kind: String, document: [UInt8])] = [
                 ("publicAccessBlock", BucketDefaults.publicAccessBlock),
                 ("ownershipControls", BucketDefaults.ownership(ownership)),
                 ("encryption", BucketDefaults.encryption),
             ]
+            // A bucket made with Object Lock has it for good, and versioning enabled with it.
+            if locked { settings.append(("objectLock", ObjectLock.document(S3API.ObjectLockConfiguration(objectLockEnabled: .Enabled)))) }
             try c.catalog {
                 try c.store.createBucket(.init(name: name, account: c.account, region: region, createdMillis: c.now, tags: []),
                                          settings: settings)
                 if !tags.isEmpty { try c.store.setBucketTags(name, tags) }
+                if locked { try c.store.setVersioning(name, .enabled, mfaDelete: nil) }
             }
         }
         var response = c.empty()

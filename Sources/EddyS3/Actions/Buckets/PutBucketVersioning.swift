@@ -24,6 +24,9 @@ enum PutBucketVersioning {
             return c.empty()
         }
         let state: ObjectStore.Versioning = status == .Enabled ? .enabled : .suspended
+        if state == .suspended, try ObjectLock.configuration(c, bucket) != nil {
+            throw S3Error("InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.", status: 409)
+        }
         try c.catalog { try c.store.setVersioning(bucket.name, state, mfaDelete: mfaDelete) }
         return c.empty()
     }

@@ -11,7 +11,7 @@ enum CreateMultipartUpload {
         if type == "FULL_OBJECT", let algorithm, !algorithm.isCRC {
             throw S3Error("InvalidRequest", "The FULL_OBJECT checksum type cannot be used with the \(algorithm.rawValue.lowercased()) checksum algorithm.")
         }
-        var headers = ObjectHeaders.from(c.headers) + (try Encryption.forWrite(c, bucket))
+        var headers = ObjectHeaders.from(c.headers) + (try Encryption.forWrite(c, bucket)) + (try ObjectLock.forWrite(c, bucket))
         if let tagging = c.headers["x-amz-tagging"] { headers.append(("x-amz-tagging", tagging)) }
         // The ACL asked for is kept with the upload until it is completed.
         if let acl = try AccessControl.forWrite(c, bucket) { headers.append((Multipart.aclHeader, Base64.encode(acl))) }

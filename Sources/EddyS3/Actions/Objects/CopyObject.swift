@@ -11,6 +11,7 @@ enum CopyObject {
         let condition = try WriteConditions.requested(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
+        let lock = try ObjectLock.forWrite(c, bucket)
         let replace = c.headers["x-amz-metadata-directive"]?.uppercased() == "REPLACE"
         if source.bucket == bucket.name && source.key == key && !replace {
             throw S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
@@ -22,7 +23,7 @@ enum CopyObject {
             ? (c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? []) : source.tags
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers).filter { !ObjectHeaders.isInternal($0.0) }) + encryption,
+            headers: (replace ? ObjectHeaders.from(c.headers) : Encryption.without(source.headers).filter { !ObjectHeaders.isInternal($0.0) && !$0.0.hasPrefix("x-amz-object-lock-") }) + encryption + lock,
             checksumAlgorithm: source.checksumAlgorithm, checksum: source.checksumAlgorithm.flatMap { body.checksums[$0] },
             checksumType: source.checksumAlgorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags, acl: acl)
         let stored = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)

@@ -6,6 +6,9 @@ enum DeleteObject {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         let versionId = try Versions.requested(c)
+        if let versionId, let version = try c.catalog({ try c.store.version(bucket.name, key, versionId) }) {
+            try ObjectLock.checkDelete(c, version)
+        }
         let deletion = try c.catalog {
             try c.store.delete(bucket.name, key, versionId: versionId, versioning: bucket.versioning, now: c.now)
         }

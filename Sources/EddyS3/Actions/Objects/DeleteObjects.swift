@@ -14,7 +14,10 @@ enum DeleteObjects {
         var deleted: [(key: String, versionId: String?, ObjectStore.Deletion?)] = []
         for (key, versionId) in requested {
             do throws(S3Error) {
-                if let versionId { try Versions.check(versionId) }
+                if let versionId {
+                    try Versions.check(versionId)
+                    if let version = try c.catalog({ try c.store.version(bucket.name, key, versionId) }) { try ObjectLock.checkDelete(c, version) }
+                }
                 let deletion = try c.catalog {
                     try c.store.delete(bucket.name, key, versionId: versionId, versioning: bucket.versioning, now: c.now)
                 }

@@ -10,13 +10,14 @@ enum PutObject {
         let condition = try WriteConditions.requested(c)
         let encryption = try Encryption.forWrite(c, bucket)
         let acl = try AccessControl.forWrite(c, bucket)
+        let lock = try ObjectLock.forWrite(c, bucket)
         let body = try c.uploadedBody()
         let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
         // The checksum S3 keeps: the one the client sent or asked for.
         let algorithm = body.checksums.keys.sorted { $0.rawValue < $1.rawValue }.first
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: ObjectHeaders.from(c.headers) + encryption, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
+            headers: ObjectHeaders.from(c.headers) + encryption + lock, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil,
             tags: c.headers["x-amz-tagging"].map(TagSet.parseHeader) ?? [], acl: acl)
         let stored = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)
