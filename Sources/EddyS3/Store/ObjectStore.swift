@@ -12,6 +12,9 @@ public final class ObjectStore: Sendable {
     /// Uploads being completed or aborted: one request at a time may, so two concurrent
     /// CompleteMultipartUploads cannot both read parts the other is about to remove.
     private let claimed = Mutex<Set<String>>([])
+    /// Bucket settings read on every object write (encryption, object lock, CORS): kept in
+    /// memory after the first read, present or absent, and dropped whenever they change.
+    private let settingCache = Mutex<[String: [UInt8]?]>([:])
     /// Flush directories and catalog commits to stable storage (`--fsync always`).
     let durable: Bool
 
@@ -146,6 +149,7 @@ public final class ObjectStore: Sendable {
 
     /// A new bucket with the settings it starts with, in one transaction.
     func createBucket(_ b: Bucket, settings: [(kind: String, document: [UInt8])] = []) throws {
+        forgetSettings(of: b.name)
         try db.transaction { tx in
             try tx.query("INSERT INTO buckets (name, account, region, created_ms) VALUES (?, ?, ?, ?)",
                          [.text(b.name), .text(b.account), .text(b.region), .integer(b.createdMillis)])
@@ -160,13 +164,24 @@ public final class ObjectStore: Sendable {
 
     /// A stored configuration document (`id` for the kinds kept by id, such as inventory).
     func setting(_ bucket: String, _ kind: String, id: String = "") throws -> [UInt8]? {
-        try db.query("SELECT document FROM bucket_settings WHERE bucket = ? AND kind = ? AND id = ?",
-                     [.text(bucket), .text(kind), .text(id)]).first?.blob(0)
+        let cacheKey = "\(bucket)\u{1F}\(kind)\u{1F}\(id)"
+        if let cached = settingCache.withLock({ $0[cacheKey] }) { return cached }
+        let document = try db.query("SELECT document FROM bucket_settings WHERE bucket = ? AND kind = ? AND id = ?",
+                                    [.text(bucket), .text(kind), .text(id)]).first?.blob(0)
+        // Ids are many and read rarely: only the per-bucket kinds are kept.
+        if id.isEmpty { settingCache.withLock { $0[cacheKey] = .some(document) } }
+        return document
+    }
+
+    private func forgetSettings(of bucket: String) {
+        let prefix = bucket + "\u{1F}"
+        settingCache.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(prefix) } }
     }
 
     /// Stores a configuration document, or removes it (nil); false when there was none to remove.
     @discardableResult
     func setSetting(_ bucket: String, _ kind: String, id: String = "", _ document: [UInt8]?) throws -> Bool {
+        defer { forgetSettings(of: bucket) }
         if let document {
             try db.query("INSERT OR REPLACE INTO bucket_settings (bucket, kind, id, document) VALUES (?, ?, ?, ?)",
                          [.text(bucket), .text(kind), .text(id), .blob(document)])
@@ -193,6 +208,7 @@ public final class ObjectStore: Sendable {
     }
 
     func deleteBucket(_ name: String) throws {
+        defer { forgetSettings(of: name) }
         try db.query("DELETE FROM buckets WHERE name = ?", [.text(name)])
     }
 
@@ -315,15 +331,21 @@ public final class ObjectStore: Sendable {
     /// Inserts the version, demoting the key's others; returns the body file of the `null`
     /// version it replaced, if one was.
     private static func insert(_ tx: SQLiteDatabase.Transaction, _ o: inout Object) throws -> String? {
+        // One read gives the next sequence number, the key's null version's body and whether
+        // there are versions to demote.
+        let row = try tx.query("""
+            SELECT COALESCE(MAX(seq), 0) + 1, MAX(CASE WHEN version_id = 'null' THEN file END), COUNT(*)
+            FROM versions WHERE bucket = ? AND key = ?
+            """, [.text(o.bucket), .text(o.key)]).first
+        o.sequence = row?.first?.int ?? 1
         var replaced: String?
-        if o.versionId == "null" {
-            replaced = try tx.query("SELECT file FROM versions WHERE bucket = ? AND key = ? AND version_id = 'null'",
-                                    [.text(o.bucket), .text(o.key)]).first?[0].text
+        if o.versionId == "null", let file = row.flatMap({ $0.count > 1 ? $0[1].text : nil }) {
+            replaced = file
             try tx.query("DELETE FROM versions WHERE bucket = ? AND key = ? AND version_id = 'null'", [.text(o.bucket), .text(o.key)])
         }
-        try tx.query("UPDATE versions SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1", [.text(o.bucket), .text(o.key)])
-        o.sequence = (try tx.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE bucket = ? AND key = ?",
-                                   [.text(o.bucket), .text(o.key)]).first?[0].int) ?? 1
+        if (row.flatMap { $0.count > 2 ? $0[2].int : nil } ?? 0) > (replaced == nil ? 0 : 1) {
+            try tx.query("UPDATE versions SET latest = 0 WHERE bucket = ? AND key = ? AND latest = 1", [.text(o.bucket), .text(o.key)])
+        }
         try tx.query("""
             INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
                                   checksum_algorithm, checksum, checksum_type, parts, tags, acl)
@@ -509,6 +531,7 @@ public final class ObjectStore: Sendable {
     }
 
     func reset() throws {
+        settingCache.withLock { $0 = [:] }
         try db.execute("DELETE FROM parts; DELETE FROM uploads; DELETE FROM versions; DELETE FROM bucket_settings; DELETE FROM buckets;")
         FileSystem.remove(root + "/objects")
         try FileSystem.createDirectory(root + "/objects")
