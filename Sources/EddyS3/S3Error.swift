@@ -45,13 +45,14 @@ public struct S3Error: Error, Sendable, Equatable {
     static let preconditionFailed = S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412, [("Condition", "If-Match")])
     static let notModified = S3Error("NotModified", "Not Modified", status: 304)
 
-    func response(requestId: String, resource: String? = nil) -> ServiceResponse {
+    /// S3's error document: the code's own members (`Key`, `BucketName`, `Condition` …), then
+    /// RequestId and HostId; S3 has no `Resource` member.
+    func response(requestId: String) -> ServiceResponse {
         var w = XMLWriter()
         w.element("Error") { w in
             w.element("Code", code)
             w.element("Message", message: message)
             for (k, v) in details { w.element(k, message: v) }
-            if let resource { w.element("Resource", message: resource) }
             w.element("RequestId", requestId)
             w.element("HostId", "eddy")
         }

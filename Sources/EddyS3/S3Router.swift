@@ -41,6 +41,9 @@ enum S3Router {
                 return try ListObjects.perform(c)
             case "POST":
                 if q["delete"] != nil { return try DeleteObjects.perform(c) }
+                if let boundary = c.headers["Content-Type"].flatMap(MultipartForm.boundary) {
+                    return try PostObject.perform(c, bucket: bucket, boundary: boundary)
+                }
                 throw methodNotAllowed(method)
             default: throw methodNotAllowed(method)
             }

@@ -7,6 +7,9 @@ import Logging
 public final class S3Service: AWSService {
     public let recognition = ServiceRecognition(signingName: "s3", displayName: "Amazon S3", isFallback: true, authErrors: .s3)
     public let store: ObjectStore
+    /// The keys signatures are checked against (`--auth verify`): a PostObject carries its
+    /// signature in its form, which only the service reads.
+    let verifyingCredentials: Credentials?
     let syncWrites: Bool
     let clock: @Sendable () -> Int64
     /// How long a RestoreObject takes, and how long a lifecycle (and restore) day lasts.
@@ -18,7 +21,8 @@ public final class S3Service: AWSService {
     static let maxObjectSize = 5 << 30
 
     public init(store: ObjectStore, syncWrites: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
-                restoreMillis: Int64 = 1000, lifecycleDayMillis: Int64 = 86_400_000) {
+                restoreMillis: Int64 = 1000, lifecycleDayMillis: Int64 = 86_400_000, verifyingCredentials: Credentials? = nil) {
+        self.verifyingCredentials = verifyingCredentials
         self.restoreMillis = restoreMillis
         self.lifecycleDayMillis = max(1, lifecycleDayMillis)
         self.store = store
@@ -29,8 +33,14 @@ public final class S3Service: AWSService {
 
     public var healthState: String { "running" }
 
-    /// A CORS preflight cannot carry credentials.
-    public func isAnonymous(_ head: RequestHead) -> Bool { head.method == "OPTIONS" }
+    /// A CORS preflight cannot carry credentials, and a browser's form upload carries them in
+    /// its form.
+    public func isAnonymous(_ head: RequestHead) -> Bool {
+        if head.method == "OPTIONS" { return true }
+        guard head.method == "POST", head.headers["Authorization"] == nil,
+              let type = head.headers["Content-Type"], MultipartForm.boundary(type) != nil else { return false }
+        return S3Address(path: head.path, query: head.query, host: head.headers["Host"]).key == nil
+    }
 
     public func reset() async throws { try store.reset() }
 
@@ -74,8 +84,7 @@ public final class S3Service: AWSService {
             response = try S3Router.route(context)
         } catch {
             if let upload = request.streamedBody as? UploadedBody { FileSystem.remove(upload.temporaryPath) }
-            let resource = request.path
-            response = error.response(requestId: request.context.requestId, resource: resource)
+            response = error.response(requestId: request.context.requestId)
         }
         // A cross-origin request matching the bucket's CORS rules is answered with their headers.
         if request.method != "OPTIONS", let origin = request.headers["Origin"], let bucket = address.bucket,

@@ -165,7 +165,8 @@ struct Serve: AsyncParsableCommand {
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults, metrics: metrics)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis, restoreMillis: Int64(restoreSeconds * 1000),
-                           lifecycleDayMillis: Int64(lifecycleDaySeconds * 1000))
+                           lifecycleDayMillis: Int64(lifecycleDaySeconds * 1000),
+                           verifyingCredentials: { if case .verify(let keys) = authentication { return keys } else { return nil } }())
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"),

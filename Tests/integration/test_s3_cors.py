@@ -71,3 +71,44 @@ def test_preflight_and_a_cross_origin_upload_to_a_presigned_url(verifying):
     s3.delete_bucket_cors(Bucket="uploads")
     status, _, _ = request(verifying, "OPTIONS", "/uploads/photo.jpg", preflight)
     assert status == 403
+
+
+def post_form(server, url, fields, file_bytes, filename="photo.jpg"):
+    boundary = "----eddyformboundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                 f'Content-Type: image/jpeg\r\n\r\n'.encode() + file_bytes + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    path = urllib.parse.urlsplit(url).path
+    return request(server, "POST", path, {"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                          "Origin": "https://app.example.com"}, body=b"".join(parts))
+
+
+def test_browser_form_uploads_with_a_presigned_post(verifying):
+    s3 = boto3.client("s3", endpoint_url=verifying.endpoint, region_name="us-east-1", aws_access_key_id=KEY,
+                      aws_secret_access_key=SECRET, config=Config(retries={"max_attempts": 1}, signature_version="s3v4"))
+    s3.create_bucket(Bucket="forms")
+    s3.put_bucket_cors(Bucket="forms", CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["POST"]}]})
+    post = s3.generate_presigned_post("forms", "uploads/${filename}", Fields={"success_action_status": "201"},
+                                      Conditions=[["starts-with", "$key", "uploads/"], {"success_action_status": "201"},
+                                                  ["content-length-range", 1, 1024]], ExpiresIn=300)
+    status, headers, body = post_form(verifying, post["url"], post["fields"], b"jpeg")
+    assert status == 201, body
+    assert b"<Key>uploads/photo.jpg</Key>" in body and headers["access-control-allow-origin"] == "*"
+    assert s3.get_object(Bucket="forms", Key="uploads/photo.jpg")["Body"].read() == b"jpeg"
+    # The policy's conditions hold the form: too large, a key outside the prefix, a changed field.
+    status, _, body = post_form(verifying, post["url"], post["fields"], b"x" * 2000)
+    assert status == 400 and b"EntityTooLarge" in body
+    status, _, body = post_form(verifying, post["url"], dict(post["fields"], key="elsewhere/x"), b"jpeg")
+    assert status == 403 and b"Policy Condition failed" in body
+    status, _, body = post_form(verifying, post["url"], dict(post["fields"], **{"x-amz-meta-extra": "1"}), b"jpeg")
+    assert status == 403 and b"Extra input fields" in body
+    # A policy signed with another secret is refused.
+    forged = dict(post["fields"], **{"x-amz-signature": "0" * 64})
+    status, _, body = post_form(verifying, post["url"], forged, b"jpeg")
+    assert status == 403 and b"SignatureDoesNotMatch" in body
+    expired = s3.generate_presigned_post("forms", "uploads/late.jpg", ExpiresIn=-10)
+    status, _, body = post_form(verifying, expired["url"], expired["fields"], b"jpeg")
+    assert status == 403 and b"Policy expired" in body

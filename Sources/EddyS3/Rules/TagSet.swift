@@ -10,9 +10,11 @@ enum TaggedObject {
 
 /// Tag sets for buckets and objects: `<Tagging><TagSet><Tag><Key/><Value/></Tag>…`.
 enum TagSet {
-    static func parse(_ c: S3Context) throws(S3Error) -> [(String, String)] {
+    static func parse(_ c: S3Context) throws(S3Error) -> [(String, String)] { try parse(c.request.body) }
+
+    static func parse(_ bytes: [UInt8]) throws(S3Error) -> [(String, String)] {
         let document: S3API.Tagging
-        do { document = try S3API.Tagging.decode(xml: try c.parseXML(), named: "Tagging") } catch { throw S3Error.malformedXML }
+        do { document = try S3API.Tagging.decode(xml: try XMLElement.parse(bytes), named: "Tagging") } catch { throw S3Error.malformedXML }
         var tags: [(String, String)] = []
         for tag in document.tagSet {
             let key = tag.key, value = tag.value
