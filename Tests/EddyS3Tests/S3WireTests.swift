@@ -99,6 +99,15 @@ import EddyWire
         #expect(path.bucket == "bkt" && path.key == "k")
     }
 
+    /// A prefix's keys are read as one index range, ending at the prefix's successor.
+    @Test func prefixSuccessors() {
+        #expect(ObjectStore.successor("logs/") == "logs0")
+        #expect(ObjectStore.successor("a\u{D7FF}") == "a\u{E000}")
+        #expect(ObjectStore.successor("é") == "ê")
+        #expect(ObjectStore.successor("a\u{10FFFF}") == "b")
+        #expect(ObjectStore.successor("\u{10FFFF}") == nil)
+    }
+
     @Test func bucketNames() {
         for ok in ["abc", "my-bucket.1", String(repeating: "a", count: 63)] { #expect(BucketName.isValid(ok), "\(ok)") }
         for bad in ["ab", "ABC", "-abc", "abc-", "a..b", "192.168.1.1", "xn--abc", "a_b", String(repeating: "a", count: 64)] {

@@ -420,6 +420,7 @@ public final class ObjectStore: Sendable {
             """
         var params: [SQLiteValue] = [.text(bucket), .integer(Int64(prefix.unicodeScalars.count)), .text(prefix)]
         if let after { sql += " AND key > ?"; params.append(.text(after)) }
+        Self.bound(prefix, &sql, &params)
         sql += " ORDER BY key LIMIT ?"
         params.append(.integer(Int64(limit)))
         return try db.query(sql, params).map(Self.object)
@@ -430,6 +431,7 @@ public final class ObjectStore: Sendable {
     func versions(_ bucket: String, prefix: String, after: (key: String, sequence: Int64?)?, limit: Int) throws -> [Object] {
         var sql = "SELECT \(Self.objectColumns) FROM versions WHERE bucket = ? AND substr(key, 1, ?) = ?"
         var params: [SQLiteValue] = [.text(bucket), .integer(Int64(prefix.unicodeScalars.count)), .text(prefix)]
+        Self.bound(prefix, &sql, &params)
         if let after {
             if let sequence = after.sequence {
                 sql += " AND (key > ? OR (key = ? AND seq < ?))"
@@ -442,6 +444,35 @@ public final class ObjectStore: Sendable {
         sql += " ORDER BY key, seq DESC LIMIT ?"
         params.append(.integer(Int64(limit)))
         return try db.query(sql, params).map(Self.object)
+    }
+
+    /// Keys with `prefix` as a range of the index (`prefix` ≤ key < its successor), so a listing
+    /// reads only them rather than filtering the rest of the bucket.
+    static func bound(_ prefix: String, _ sql: inout String, _ params: inout [SQLiteValue]) {
+        guard !prefix.isEmpty else { return }
+        sql += " AND key >= ?"
+        params.append(.text(prefix))
+        if let end = successor(prefix) {
+            sql += " AND key < ?"
+            params.append(.text(end))
+        }
+    }
+
+    /// The least string greater than every string that starts with `s` (UTF-8 byte order is
+    /// scalar order): its last scalar incremented; nil when every scalar is the last one.
+    static func successor(_ s: String) -> String? {
+        var scalars = Array(s.unicodeScalars)
+        while let last = scalars.popLast() {
+            var next = last.value + 1
+            if next == 0xD800 { next = 0xE000 }
+            if let scalar = Unicode.Scalar(next) {
+                scalars.append(scalar)
+                var out = String.UnicodeScalarView()
+                out.append(contentsOf: scalars)
+                return String(out)
+            }
+        }
+        return nil
     }
 
     /// S3's version ids: 32 characters, letters, digits, `.` and `_`.

@@ -85,8 +85,11 @@ enum ListObjectVersions {
             a.sequence == nil ? delimiter.flatMap { a.key.hasSuffix($0) && a.key.hasPrefix(prefix) ? a.key : nil } : nil
         }
         var count = 0
+        // Past a common prefix the next read seeks beyond its keys (see ListObjects.collect).
+        if let lp = lastPrefix { cursor = (lp + "\u{10FFFF}", nil) }
         while true {
             let batch = try c.catalog { try c.store.versions(bucket, prefix: prefix, after: cursor, limit: 1000) }
+            var seek: String?
             for o in batch {
                 cursor = (o.key, o.sequence)
                 if let lp = lastPrefix, o.key.hasPrefix(lp) { continue }
@@ -104,12 +107,18 @@ enum ListObjectVersions {
                     lastPrefix = cp
                     page.nextKey = cp
                     page.nextVersionId = nil
+                    seek = cp + "\u{10FFFF}"
                 } else {
                     page.entries.append(o)
                     page.nextKey = o.key
                     page.nextVersionId = o.versionId
                 }
                 count += 1
+                if seek != nil { break }
+            }
+            if let seek {
+                cursor = (seek, nil)
+                continue
             }
             if batch.count < 1000 { return page }
         }

@@ -85,8 +85,13 @@ enum ListObjects {
         // Resuming after a common prefix skips every key under it.
         var lastPrefix: String? = after.flatMap { a in delimiter.flatMap { a.hasSuffix($0) && a.hasPrefix(prefix) ? a : nil } }
         var count = 0
+        // The first page after a common prefix starts past every key under it rather than
+        // reading them: U+10FFFF is the last character, so only keys that continue the prefix
+        // with it (none in practice; the check below still skips them) sort after the seek.
+        if let lp = lastPrefix { cursor = lp + "\u{10FFFF}" }
         while true {
             let batch = try c.catalog { try c.store.objects(bucket, prefix: prefix, after: cursor, limit: 1000) }
+            var seek: String?
             for o in batch {
                 cursor = o.key
                 if let lp = lastPrefix, o.key.hasPrefix(lp) { continue }
@@ -106,11 +111,17 @@ enum ListObjects {
                     page.prefixes.append(cp)
                     lastPrefix = cp
                     page.last = cp
+                    seek = cp + "\u{10FFFF}"
                 } else {
                     page.objects.append(o)
                     page.last = o.key
                 }
                 count += 1
+                if seek != nil { break }
+            }
+            if let seek {
+                cursor = seek
+                continue
             }
             if batch.count < 1000 { return page }
         }
