@@ -390,6 +390,65 @@ def drive_boto3(endpoint, log):
     attempt("delete many", lambda: s3.delete_objects(Bucket="seed-bucket", Delete={"Objects": [{"Key": "c.bin"}, {"Key": "missing"}], "Quiet": False}))
     attempt("missing key", lambda: s3.get_object(Bucket="seed-bucket", Key="missing"))
     attempt("delete bucket", lambda: s3.delete_bucket(Bucket="seed-bucket-eu"))
+    # Versioning, bucket settings, ACLs, CORS, lifecycle, Object Lock, archives, forms.
+    attempt("versioning", lambda: s3.put_bucket_versioning(Bucket="seed-bucket", VersioningConfiguration={"Status": "Enabled"}))
+    attempt("get versioning", lambda: s3.get_bucket_versioning(Bucket="seed-bucket"))
+    v1 = attempt("put version", lambda: s3.put_object(Bucket="seed-bucket", Key="v.txt", Body=b"1"))
+    attempt("put version 2", lambda: s3.put_object(Bucket="seed-bucket", Key="v.txt", Body=b"2", IfMatch='"c4ca4238a0b923820dcc509a6f75849b"'))
+    if v1:
+        attempt("get version", lambda: s3.get_object(Bucket="seed-bucket", Key="v.txt", VersionId=v1["VersionId"])["Body"].read())
+        attempt("attributes", lambda: s3.get_object_attributes(Bucket="seed-bucket", Key="v.txt", VersionId=v1["VersionId"],
+                                                               ObjectAttributes=["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]))
+    attempt("delete marker", lambda: s3.delete_object(Bucket="seed-bucket", Key="v.txt"))
+    attempt("versions", lambda: s3.list_object_versions(Bucket="seed-bucket", Prefix="v", Delimiter="/", MaxKeys=2, KeyMarker="a"))
+    attempt("put if none", lambda: s3.put_object(Bucket="seed-bucket", Key="once.txt", Body=b"o", IfNoneMatch="*"))
+    attempt("public access block", lambda: s3.put_public_access_block(Bucket="seed-bucket", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}))
+    attempt("get public access block", lambda: s3.get_public_access_block(Bucket="seed-bucket"))
+    attempt("ownership", lambda: s3.put_bucket_ownership_controls(Bucket="seed-bucket", OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}))
+    attempt("encryption", lambda: s3.put_bucket_encryption(Bucket="seed-bucket", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/k"}, "BucketKeyEnabled": True}]}))
+    attempt("get encryption", lambda: s3.get_bucket_encryption(Bucket="seed-bucket"))
+    attempt("policy", lambda: s3.put_bucket_policy(Bucket="seed-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::seed-bucket/*"}]})))
+    attempt("policy status", lambda: s3.get_bucket_policy_status(Bucket="seed-bucket"))
+    attempt("acl", lambda: s3.put_bucket_acl(Bucket="seed-bucket", ACL="public-read"))
+    attempt("get acl", lambda: s3.get_bucket_acl(Bucket="seed-bucket"))
+    attempt("object acl", lambda: s3.put_object_acl(Bucket="seed-bucket", Key="once.txt", GrantRead='uri="http://acs.amazonaws.com/groups/global/AllUsers"'))
+    attempt("cors", lambda: s3.put_bucket_cors(Bucket="seed-bucket", CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 60}]}))
+    attempt("lifecycle", lambda: s3.put_bucket_lifecycle_configuration(Bucket="seed-bucket", LifecycleConfiguration={"Rules": [
+        {"ID": "r", "Filter": {"And": {"Prefix": "logs/", "Tags": [{"Key": "k", "Value": "v"}], "ObjectSizeGreaterThan": 1}},
+         "Status": "Enabled", "Expiration": {"Days": 30}, "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}],
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 7, "NewerNoncurrentVersions": 2}}]}))
+    attempt("website", lambda: s3.put_bucket_website(Bucket="seed-bucket", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"},
+        "RoutingRules": [{"Condition": {"KeyPrefixEquals": "docs/"}, "Redirect": {"ReplaceKeyPrefixWith": "documents/"}}]}))
+    attempt("logging", lambda: s3.put_bucket_logging(Bucket="seed-bucket", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "seed-bucket", "TargetPrefix": "logs/"}}))
+    attempt("notification", lambda: s3.put_bucket_notification_configuration(Bucket="seed-bucket", NotificationConfiguration={"EventBridgeConfiguration": {}}))
+    attempt("inventory", lambda: s3.put_bucket_inventory_configuration(Bucket="seed-bucket", Id="w", InventoryConfiguration={
+        "Id": "w", "IsEnabled": True, "IncludedObjectVersions": "All", "Schedule": {"Frequency": "Daily"},
+        "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::seed-bucket", "Format": "Parquet"}}}))
+    attempt("object lock", lambda: s3.put_object_lock_configuration(Bucket="seed-bucket", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}))
+    attempt("legal hold", lambda: s3.put_object_legal_hold(Bucket="seed-bucket", Key="once.txt", LegalHold={"Status": "ON"}))
+    attempt("retention", lambda: s3.put_object_retention(Bucket="seed-bucket", Key="once.txt", Retention={"Mode": "GOVERNANCE",
+        "RetainUntilDate": now + datetime.timedelta(days=2)}))
+    attempt("glacier", lambda: s3.put_object(Bucket="seed-bucket", Key="cold.txt", Body=b"c", StorageClass="GLACIER"))
+    attempt("restore", lambda: s3.restore_object(Bucket="seed-bucket", Key="cold.txt", RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}}))
+    attempt("sse-c", lambda: s3.put_object(Bucket="seed-bucket", Key="c.txt", Body=b"c", SSECustomerAlgorithm="AES256", SSECustomerKey=bytes(range(32))))
+    form = attempt("presign post", lambda: s3.generate_presigned_post("seed-bucket", "forms/${filename}", ExpiresIn=300,
+                                                                      Conditions=[["content-length-range", 0, 1000]]))
+    if form:
+        fields = form["fields"]
+        boundary = "seedboundary"
+        payload = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items())
+        payload += f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.txt"\r\n\r\nform body\r\n--{boundary}--\r\n'.encode()
+        attempt("preflight", lambda: urllib.request.urlopen(urllib.request.Request(
+            endpoint + "/seed-bucket/forms/f.txt", method="OPTIONS", headers={
+                "Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT",
+                "Access-Control-Request-Headers": "content-type"}), timeout=10).read())
+        attempt("post form", lambda: urllib.request.urlopen(urllib.request.Request(
+            form["url"], data=payload, method="POST", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}), timeout=10).read())
 
     # Firehose
     role = "arn:aws:iam::000000000000:role/firehose"
