@@ -58,7 +58,7 @@ public final class ObjectStore: Sendable {
                     version_id TEXT NOT NULL, latest INTEGER NOT NULL, marker INTEGER NOT NULL,
                     file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
                     headers TEXT NOT NULL, checksum_algorithm TEXT, checksum TEXT, checksum_type TEXT, parts INTEGER,
-                    tags TEXT, acl BLOB, PRIMARY KEY (bucket, key, seq));
+                    tags TEXT, acl BLOB, PRIMARY KEY (bucket, key, seq DESC));
                 CREATE UNIQUE INDEX IF NOT EXISTS version_ids ON versions (bucket, key, version_id);
                 CREATE INDEX IF NOT EXISTS current_objects ON versions (bucket, key) WHERE latest = 1 AND marker = 0;
                 """)
@@ -434,7 +434,8 @@ public final class ObjectStore: Sendable {
         Self.bound(prefix, &sql, &params)
         if let after {
             if let sequence = after.sequence {
-                sql += " AND (key > ? OR (key = ? AND seq < ?))"
+                // Written so the index range starts at the key.
+                sql += " AND key >= ? AND (key > ? OR seq < ?)"
                 params += [.text(after.key), .text(after.key), .integer(sequence)]
             } else {
                 sql += " AND key > ?"

@@ -87,8 +87,11 @@ enum ListObjectVersions {
         var count = 0
         // Past a common prefix the next read seeks beyond its keys (see ListObjects.collect).
         if let lp = lastPrefix { cursor = (lp + "\u{10FFFF}", nil) }
+        // After a seek only the first key is wanted (the next may be another common prefix):
+        // reads past one are small, and grow back to pages of 1,000 when keys are returned.
+        var limit = lastPrefix == nil ? 1000 : 16
         while true {
-            let batch = try c.catalog { try c.store.versions(bucket, prefix: prefix, after: cursor, limit: 1000) }
+            let batch = try c.catalog { try c.store.versions(bucket, prefix: prefix, after: cursor, limit: limit) }
             var seek: String?
             for o in batch {
                 cursor = (o.key, o.sequence)
@@ -117,10 +120,12 @@ enum ListObjectVersions {
                 if seek != nil { break }
             }
             if let seek {
+                limit = 16
                 cursor = (seek, nil)
                 continue
             }
-            if batch.count < 1000 { return page }
+            if batch.count < limit { return page }
+            limit = 1000
         }
     }
 }

@@ -89,8 +89,11 @@ enum ListObjects {
         // reading them: U+10FFFF is the last character, so only keys that continue the prefix
         // with it (none in practice; the check below still skips them) sort after the seek.
         if let lp = lastPrefix { cursor = lp + "\u{10FFFF}" }
+        // After a seek only the first key is wanted (the next may be another common prefix):
+        // reads past one are small, and grow back to pages of 1,000 when keys are returned.
+        var limit = lastPrefix == nil ? 1000 : 16
         while true {
-            let batch = try c.catalog { try c.store.objects(bucket, prefix: prefix, after: cursor, limit: 1000) }
+            let batch = try c.catalog { try c.store.objects(bucket, prefix: prefix, after: cursor, limit: limit) }
             var seek: String?
             for o in batch {
                 cursor = o.key
@@ -120,10 +123,12 @@ enum ListObjects {
                 if seek != nil { break }
             }
             if let seek {
+                limit = 16
                 cursor = seek
                 continue
             }
-            if batch.count < 1000 { return page }
+            if batch.count < limit { return page }
+            limit = 1000
         }
     }
 }
