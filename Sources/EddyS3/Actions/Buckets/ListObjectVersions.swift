@@ -78,54 +78,32 @@ enum ListObjectVersions {
 
     static func collect(_ c: S3Context, bucket: String, prefix: String, delimiter: String?,
                         after: (key: String, sequence: Int64?)?, maxKeys: Int) throws(S3Error) -> Page {
-        var page = Page()
         var cursor = after
         // Resuming after a common prefix skips every key under it.
-        var lastPrefix: String? = after.flatMap { a in
+        let resume = after.flatMap { a in
             a.sequence == nil ? delimiter.flatMap { a.key.hasSuffix($0) && a.key.hasPrefix(prefix) ? a.key : nil } : nil
         }
-        var count = 0
-        // Past a common prefix the next read seeks beyond its keys (see ListObjects.collect).
-        if let lp = lastPrefix { cursor = (lp + "\u{10FFFF}", nil) }
-        // After a seek only the first key is wanted (the next may be another common prefix):
-        // reads past one are small, and grow back to pages of 1,000 when keys are returned.
-        var limit = lastPrefix == nil ? 1000 : 16
-        while true {
+        let listing = try DelimitedListing<ObjectStore.Object>.collect(
+            prefix: prefix, delimiter: delimiter, resume: resume, maxKeys: maxKeys, key: \.key
+        ) { (seek, limit) throws(S3Error) in
+            if let seek { cursor = (seek, nil) }
             let batch = try c.catalog { try c.store.versions(bucket, prefix: prefix, after: cursor, limit: limit) }
-            var seek: String?
-            for o in batch {
-                cursor = (o.key, o.sequence)
-                if let lp = lastPrefix, o.key.hasPrefix(lp) { continue }
-                var commonPrefix: String?
-                if let delimiter {
-                    let rest = o.key.hasPrefix(prefix) ? o.key.dropFirst(prefix.count) : Substring(o.key)
-                    if let r = rest.firstRange(of: delimiter) { commonPrefix = prefix + String(rest[..<r.upperBound]) }
-                }
-                if count == maxKeys {
-                    page.truncated = true
-                    return page
-                }
-                if let cp = commonPrefix {
-                    page.prefixes.append(cp)
-                    lastPrefix = cp
-                    page.nextKey = cp
-                    page.nextVersionId = nil
-                    seek = cp + "\u{10FFFF}"
-                } else {
-                    page.entries.append(o)
-                    page.nextKey = o.key
-                    page.nextVersionId = o.versionId
-                }
-                count += 1
-                if seek != nil { break }
-            }
-            if let seek {
-                limit = 16
-                cursor = (seek, nil)
-                continue
-            }
-            if batch.count < limit { return page }
-            limit = 1000
+            if let last = batch.last { cursor = (last.key, last.sequence) }
+            return batch
         }
+        var page = Page(truncated: listing.truncated)
+        for item in listing.items {
+            switch item {
+            case .entry(let o):
+                page.entries.append(o)
+                page.nextKey = o.key
+                page.nextVersionId = o.versionId
+            case .commonPrefix(let p):
+                page.prefixes.append(p)
+                page.nextKey = p
+                page.nextVersionId = nil
+            }
+        }
+        return page
     }
 }

@@ -80,55 +80,24 @@ enum ListObjects {
     }
 
     static func collect(_ c: S3Context, bucket: String, prefix: String, delimiter: String?, after: String?, maxKeys: Int) throws(S3Error) -> Page {
-        var page = Page()
         var cursor = after
         // Resuming after a common prefix skips every key under it.
-        var lastPrefix: String? = after.flatMap { a in delimiter.flatMap { a.hasSuffix($0) && a.hasPrefix(prefix) ? a : nil } }
-        var count = 0
-        // The first page after a common prefix starts past every key under it rather than
-        // reading them: U+10FFFF is the last character, so only keys that continue the prefix
-        // with it (none in practice; the check below still skips them) sort after the seek.
-        if let lp = lastPrefix { cursor = lp + "\u{10FFFF}" }
-        // After a seek only the first key is wanted (the next may be another common prefix):
-        // reads past one are small, and grow back to pages of 1,000 when keys are returned.
-        var limit = lastPrefix == nil ? 1000 : 16
-        while true {
+        let resume = after.flatMap { a in delimiter.flatMap { a.hasSuffix($0) && a.hasPrefix(prefix) ? a : nil } }
+        let listing = try DelimitedListing<ObjectStore.Object>.collect(
+            prefix: prefix, delimiter: delimiter, resume: resume, maxKeys: maxKeys, key: \.key
+        ) { (seek, limit) throws(S3Error) in
+            if let seek { cursor = seek }
             let batch = try c.catalog { try c.store.objects(bucket, prefix: prefix, after: cursor, limit: limit) }
-            var seek: String?
-            for o in batch {
-                cursor = o.key
-                if let lp = lastPrefix, o.key.hasPrefix(lp) { continue }
-                var commonPrefix: String?
-                if let delimiter {
-                    // The store answered keys with this prefix; compare the bytes after it.
-                    let rest = o.key.hasPrefix(prefix) ? o.key.dropFirst(prefix.count) : Substring(o.key)
-                    if let r = rest.firstRange(of: delimiter) {
-                        commonPrefix = prefix + String(rest[..<r.upperBound])
-                    }
-                }
-                if count == maxKeys {
-                    page.truncated = true
-                    return page
-                }
-                if let cp = commonPrefix {
-                    page.prefixes.append(cp)
-                    lastPrefix = cp
-                    page.last = cp
-                    seek = cp + "\u{10FFFF}"
-                } else {
-                    page.objects.append(o)
-                    page.last = o.key
-                }
-                count += 1
-                if seek != nil { break }
-            }
-            if let seek {
-                limit = 16
-                cursor = seek
-                continue
-            }
-            if batch.count < limit { return page }
-            limit = 1000
+            if let last = batch.last { cursor = last.key }
+            return batch
         }
+        var page = Page(truncated: listing.truncated)
+        for item in listing.items {
+            switch item {
+            case .entry(let o): page.objects.append(o); page.last = o.key
+            case .commonPrefix(let p): page.prefixes.append(p); page.last = p
+            }
+        }
+        return page
     }
 }
