@@ -55,3 +55,25 @@ struct DelimitedListing<Entry> {
         }
     }
 }
+
+/// The query parameters every listing takes: prefix, delimiter, max-keys and encoding-type.
+struct ListingParameters {
+    let prefix: String
+    let delimiter: String?
+    let maxKeys: Int
+    /// `encoding-type=url`: keys and prefixes in the answer are percent-encoded.
+    let encode: Bool
+
+    init(_ c: S3Context) throws(S3Error) {
+        let q = c.query
+        prefix = q["prefix"] ?? ""
+        delimiter = q["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
+        maxKeys = try c.address.count("max-keys", default: 1000, message: "Provided max-keys not an integer or within integer range")
+        if let e = q["encoding-type"], e != "url" {
+            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: e)
+        }
+        encode = q["encoding-type"] == "url"
+    }
+
+    func encoded(_ s: String) -> String { encode ? URLCoding.encode(s) : s }
+}

@@ -16,13 +16,8 @@ enum ListObjectVersions {
     static func perform(_ c: S3Context) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         let q = c.query
-        let prefix = q["prefix"] ?? ""
-        let delimiter = q["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
-        let maxKeys = try c.address.count("max-keys", default: 1000, message: "Provided max-keys not an integer or within integer range")
-        let encode = q["encoding-type"] == "url"
-        if let e = q["encoding-type"], e != "url" {
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: e)
-        }
+        let listing = try ListingParameters(c)
+        let prefix = listing.prefix, delimiter = listing.delimiter, maxKeys = listing.maxKeys, encode = listing.encode
         let keyMarker = q["key-marker"].flatMap { $0.isEmpty ? nil : $0 }
         let versionIdMarker = q["version-id-marker"].flatMap { $0.isEmpty ? nil : $0 }
         var after: (key: String, sequence: Int64?)?
@@ -39,7 +34,7 @@ enum ListObjectVersions {
             after = (keyMarker, marked.sequence)
         }
         let page = try collect(c, bucket: bucket.name, prefix: prefix, delimiter: delimiter, after: after, maxKeys: maxKeys)
-        let enc = { (s: String) in encode ? URLCoding.encode(s) : s }
+        let enc = listing.encoded
         let ownerId = AccessControl.canonicalId(c.account)
         return c.xml { w in
             w.open("ListVersionsResult", namespace: s3Namespace)

@@ -18,13 +18,8 @@ enum ListObjects {
         let bucket = try c.bucket()
         let q = c.query
         let v2 = q["list-type"] == "2"
-        let prefix = q["prefix"] ?? ""
-        let delimiter = q["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
-        let maxKeys = try c.address.count("max-keys", default: 1000, message: "Provided max-keys not an integer or within integer range")
-        let encode = q["encoding-type"] == "url"
-        if let e = q["encoding-type"], e != "url" {
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: e)
-        }
+        let listing = try ListingParameters(c)
+        let prefix = listing.prefix, delimiter = listing.delimiter, maxKeys = listing.maxKeys, encode = listing.encode
         var start: String?
         if v2 {
             if let token = q["continuation-token"] {
@@ -39,7 +34,7 @@ enum ListObjects {
             start = q["marker"]
         }
         let page = try collect(c, bucket: bucket.name, prefix: prefix, delimiter: delimiter, after: start, maxKeys: maxKeys)
-        let enc = { (s: String) in encode ? URLCoding.encode(s) : s }
+        let enc = listing.encoded
         let ownerId = AccessControl.canonicalId(c.account)
         return c.xml { w in
             w.open("ListBucketResult", namespace: s3Namespace)
