@@ -21,6 +21,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3", pkgConfig: "sqlite3"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
 
+        // CRC-64/NVME by carry-less multiplication (S3's default checksum of every upload).
+        .target(name: "CChecksums"),
+
         // Pure, I/O-free wire layer: JSON, CBOR, awsQuery, XML, AWS errors, the typed shapes' decoder and
         // encoders, and the one operation pipeline of the JSON-family services.
         .target(name: "EddyWire", dependencies: ["CCrypto", "CZlib"]),
@@ -33,7 +36,7 @@ let package = Package(
         ]),
         // The S3 stand-in: REST-XML, objects as files, metadata in SQLite.
         .target(name: "EddyS3", dependencies: [
-            "EddyWire", "EddyStorage", "CCrypto", "CZlib",
+            "EddyWire", "EddyStorage", "CCrypto", "CZlib", "CChecksums",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // CloudWatch metrics: awsJson 1.0 and awsQuery, data points in SQLite.

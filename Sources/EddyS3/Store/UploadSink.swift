@@ -10,8 +10,16 @@ struct UploadedBody: Sendable {
     var temporaryPath: String
     var size: Int
     var md5: [UInt8]
-    /// Every checksum the client sent or asked for, base64, verified.
+    /// Every checksum the client sent or asked for, base64, verified, and the default one.
     var checksums: [ChecksumAlgorithm: String]
+    /// The algorithm S3 computed on its own because the client named none.
+    var defaulted: ChecksumAlgorithm? = nil
+
+    /// The checksums the client itself sent or asked for.
+    var requested: [ChecksumAlgorithm: String] {
+        guard let defaulted else { return checksums }
+        return checksums.filter { $0.key != defaulted }
+    }
 }
 
 /// Streams a PutObject / UploadPart body to a temporary file while hashing it: MD5 for the ETag
@@ -28,6 +36,7 @@ final class UploadSink: RequestBodySink {
     /// With verified signatures, the body's SHA-256 as the signed header declares it.
     private let declaredSHA256: String?
     private let askedForSHA256: Bool
+    private let defaulted: ChecksumAlgorithm?
     private var finished = false
     /// Bytes accepted so far (checked against the size limit on the event loop).
     private var size = 0
@@ -37,7 +46,29 @@ final class UploadSink: RequestBodySink {
 
     /// `signing` is the verified signature of the head (`--auth verify`): a signed aws-chunked
     /// body is checked chunk by chunk against it, a plain one against its declared SHA-256.
-    init(path: String, headers: Headers, maxSize: Int, sync: Bool, signing: SigningContext? = nil) throws(AWSError) {
+    /// `defaultChecksum` is computed when the client names no checksum of its own (S3 gives
+    /// every new object a CRC-64/NVME).
+    init(path: String, headers: Headers, maxSize: Int, sync: Bool, signing: SigningContext? = nil,
+         defaultChecksum: ChecksumAlgorithm? = nil) throws(AWSError) {
+        // Checksums named first: a refused one leaves no file behind.
+        var named: [ChecksumAlgorithm] = []
+        do throws(S3Error) {
+            try ChecksumAlgorithm.checkHeaders(headers)
+            if let sdk = try ChecksumAlgorithm.named(headers["x-amz-sdk-checksum-algorithm"], header: "x-amz-sdk-checksum-algorithm") {
+                named.append(sdk)
+            }
+            if let trailer = headers["x-amz-trailer"] {
+                guard let algorithm = ChecksumAlgorithm(header: trailer) else {
+                    let lower = trailer.lowercased()
+                    let name = lower.hasPrefix("x-amz-checksum-") ? String(lower.dropFirst("x-amz-checksum-".count)).uppercased() : ""
+                    throw ChecksumAlgorithm.notComputed.contains(name)
+                        ? ChecksumAlgorithm.notSupported(name) : S3Error("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
+                }
+                named.append(algorithm)
+            }
+        } catch {
+            throw error.awsError
+        }
         self.path = path
         self.maxSize = maxSize
         self.sync = sync
@@ -47,9 +78,9 @@ final class UploadSink: RequestBodySink {
         for (name, value) in headers { if let a = ChecksumAlgorithm(header: name) { expected[a] = value } }
         self.expected = expected
         expectedMD5 = headers["Content-MD5"]
-        var algorithms = Set(expected.keys)
-        if let sdk = headers["x-amz-sdk-checksum-algorithm"].flatMap({ ChecksumAlgorithm(rawValue: $0.uppercased()) }) { algorithms.insert(sdk) }
-        if let trailer = headers["x-amz-trailer"].flatMap(ChecksumAlgorithm.init(header:)) { algorithms.insert(trailer) }
+        var algorithms = Set(expected.keys).union(named)
+        defaulted = algorithms.isEmpty ? defaultChecksum : nil
+        if let defaulted { algorithms.insert(defaulted) }
         let sha = headers["x-amz-content-sha256"] ?? ""
         askedForSHA256 = algorithms.contains(.sha256)
         declaredSHA256 = signing != nil && Hex.isHex(sha, count: 64) ? sha.lowercased() : nil
@@ -136,7 +167,7 @@ final class UploadSink: RequestBodySink {
             unlink(path)
             throw S3Error("BadDigest", "The \(algorithm.rawValue) you specified did not match the calculated checksum.").awsError
         }
-        return UploadedBody(temporaryPath: path, size: size, md5: md5, checksums: computed)
+        return UploadedBody(temporaryPath: path, size: size, md5: md5, checksums: computed, defaulted: defaulted)
     }
 
     func abort() {
@@ -153,8 +184,10 @@ final class UploadSink: RequestBodySink {
 /// `maxQueued` bytes wait; beyond that `submit` waits, slowing the sender instead of growing
 /// memory.
 final class HashingWriter: @unchecked Sendable {
-    // `outstanding` and `failed` are guarded by the mutex; each hasher is only touched by the
-    // hashing queue, and by `drain` once both queues are idle.
+    // `outstanding` and `failed` are guarded by the mutex; MD5 is only touched by the hashing
+    // queue, the flexible checksums only by the writing queue (copying into the page cache
+    // leaves it time for a CRC, and MD5 alone keeps the other busy), and both by `drain` once
+    // both queues are idle.
     static let maxQueued = 8 << 20
     private let fd: Int32
     private let md5 = DigestChecksum.md5()
@@ -204,14 +237,15 @@ final class HashingWriter: @unchecked Sendable {
         outstanding += 2 * chunk.count
         pthread_mutex_unlock(mutex)
         hashing.async {
-            chunk.withUnsafeBytes { raw in
-                self.md5.update(raw)
-                for (_, h) in self.hashers { h.update(raw) }
-            }
+            chunk.withUnsafeBytes { self.md5.update($0) }
             self.done(chunk.count, error: nil)
         }
         writing.async {
-            let error = chunk.withUnsafeBytes { Self.write(self.fd, $0) }
+            let error = chunk.withUnsafeBytes { raw in
+                let error = Self.write(self.fd, raw)
+                for (_, h) in self.hashers { h.update(raw) }
+                return error
+            }
             self.done(chunk.count, error: error)
         }
     }
