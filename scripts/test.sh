@@ -21,6 +21,11 @@ if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbo
   .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=5" "httpx[http2]>=0.27" \
     "kclpy-ext==3.1.3.post4"
 fi
+# s3fs pins its own botocore (through aiobotocore), so it lives in a venv of its own.
+if ! .venv-s3fs/bin/python -c "import s3fs" 2>/dev/null; then
+  python3 -m venv .venv-s3fs
+  .venv-s3fs/bin/pip install --quiet --disable-pip-version-check "s3fs>=2024.3"
+fi
 export PATH="$PWD/.venv/bin:$PATH"
 EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@"
 

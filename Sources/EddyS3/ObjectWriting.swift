@@ -15,7 +15,7 @@ extension S3Service: ObjectWriter {
         let sink: UploadSink
         let uploaded: UploadedBody
         do {
-            sink = try UploadSink(path: store.temporaryPath(), headers: headers, maxSize: Int.max, sync: syncWrites)
+            sink = try UploadSink(path: store.temporaryPath(), headers: headers, maxSize: Int.max, sync: syncWrites, defaultChecksum: .crc64nvme)
             try sink.write(body, count: body.count)
             guard let u = try sink.finish() as? UploadedBody else { throw ObjectWriterError.failed("upload") }
             uploaded = u
@@ -28,8 +28,8 @@ extension S3Service: ObjectWriter {
                                              modifiedMillis: clock(),
                                              headers: [("content-type", contentType)]
                                                  + Encryption.bucketDefault(try store.setting(bucket, "encryption"), region: b.region, account: account),
-                                             checksumAlgorithm: nil,
-                                             checksum: nil, checksumType: nil, parts: nil, tags: []), versioning: b.versioning)
+                                             checksumAlgorithm: .crc64nvme, checksum: uploaded.checksums[.crc64nvme],
+                                             checksumType: "FULL_OBJECT", parts: nil, tags: []), versioning: b.versioning)
         } catch {
             store.removeFile(file)
             throw error

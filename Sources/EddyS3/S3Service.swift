@@ -73,7 +73,16 @@ public final class S3Service: AWSService {
         guard address.bucket != nil, address.key != nil, head.headers["x-amz-copy-source"] == nil,
               !["tagging", "acl", "retention", "legal-hold"].contains(where: { address.query[$0] != nil }) else { return nil }
         return try? UploadSink(path: store.temporaryPath(), headers: head.headers, maxSize: Self.maxObjectSize, sync: syncWrites,
-                               signing: head.context.signing)
+                               signing: head.context.signing, defaultChecksum: defaultChecksum(address))
+    }
+
+    /// The checksum S3 computes of a body whose client named none: every new object gets a
+    /// CRC-64/NVME; a part gets its upload's algorithm when the upload checksums the full object
+    /// (a composite upload's parts must bring their own).
+    func defaultChecksum(_ address: S3Address) -> ChecksumAlgorithm? {
+        guard let id = address.query["uploadId"] else { return .crc64nvme }
+        guard let upload = try? store.upload(id), upload.checksumType == "FULL_OBJECT" else { return nil }
+        return upload.checksumAlgorithm
     }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
@@ -130,7 +139,8 @@ struct S3Context {
     func uploadedBody() throws(S3Error) -> UploadedBody {
         if let streamed = request.streamedBody as? UploadedBody { return streamed }
         do throws(AWSError) {
-            let sink = try UploadSink(path: store.temporaryPath(), headers: headers, maxSize: S3Service.maxObjectSize, sync: service.syncWrites)
+            let sink = try UploadSink(path: store.temporaryPath(), headers: headers, maxSize: S3Service.maxObjectSize, sync: service.syncWrites,
+                                      defaultChecksum: service.defaultChecksum(address))
             try sink.write(request.body, count: request.body.count)
             guard let body = try sink.finish() as? UploadedBody else { throw S3Error.internalError("upload").awsError }
             return body

@@ -11,7 +11,7 @@ struct S3Bench: AsyncParsableCommand {
     @Option(help: "The eddy binary to start.")
     var eddy: String = ".build/release/eddy"
 
-    @Option(help: "Size of the large transfer for the RSS figure, in MiB.")
+    @Option(name: .customLong("large-mib"), help: "Size of the large transfer for the RSS figure, in MiB.")
     var largeMiB: Int = 1024
 
     @Flag(help: "Turn versioning on for the bucket first.")

@@ -18,6 +18,47 @@ import EddyWire
         #expect(Hex.lower(h.finish()) == hex)
     }
 
+    /// The eight-bytes-at-a-time path and carry-less folding agree with the bit-at-a-time
+    /// definition for every length and split, aligned or not.
+    @Test(arguments: [ChecksumAlgorithm.crc32c, .crc64nvme])
+    func slicedCRCMatchesBitwise(_ algorithm: ChecksumAlgorithm) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let bytes: [UInt8] = (0..<4_099).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 100, 127, 128, 129, 1_031, 4_099] {
+            let input = Array(bytes[0..<length])
+            let expected = Self.bitwise(algorithm, input)
+            for split in [1, 3, 8, 13, 64, 100, 4_099] {
+                let h = algorithm.makeHasher()
+                var i = 0
+                while i < input.count {
+                    h.update(Array(input[i..<min(i + split, input.count)]))
+                    i += split
+                }
+                #expect(Hex.lower(h.finish()) == expected, "length \(length) split \(split)")
+            }
+        }
+    }
+
+    static func bitwise(_ algorithm: ChecksumAlgorithm, _ input: [UInt8]) -> String {
+        if algorithm == .crc32c {
+            var c: UInt32 = 0xFFFF_FFFF
+            for b in input {
+                c ^= UInt32(b)
+                for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
+            }
+            return Hex.lower(withUnsafeBytes(of: (c ^ 0xFFFF_FFFF).bigEndian) { Array($0) })
+        }
+        var c: UInt64 = ~0
+        for b in input {
+            c ^= UInt64(b)
+            for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x9A6C_9329_AC4B_C9B5 : c >> 1 }
+        }
+        return Hex.lower(withUnsafeBytes(of: (~c).bigEndian) { Array($0) })
+    }
+
     @Test func headersRoundTrip() {
         #expect(ChecksumAlgorithm(header: "X-Amz-Checksum-Crc32c") == .crc32c)
         #expect(ChecksumAlgorithm.sha256.header == "x-amz-checksum-sha256")
@@ -175,5 +216,38 @@ import EddyWire
         var w = XMLWriter()
         w.element("Key", "a<b&\"c\"")
         #expect(String(decoding: w.bytes, as: UTF8.self).hasSuffix("<Key>a&lt;b&amp;&quot;c&quot;</Key>"))
+    }
+}
+
+@Suite struct EncodedWordTests {
+    @Test(arguments: [
+        ("=?UTF-8?B?Y2Fmw6k=?=", "café"),
+        ("=?utf-8?Q?Z=C3=BCrich_Nord?=", "Zürich Nord"),
+        ("=?utf-8?B?Y2Fmw6k=?= =?utf-8?B?IG5vaXI=?=", "café noir"),
+        ("=?ISO-8859-1?Q?caf=E9?=", "café"),
+        ("before =?UTF-8?B?w6k=?= after", "before é after"),
+        ("no words", "no words"),
+        ("=?UTF-8?B?not base64!?=", "=?UTF-8?B?not base64!?="),
+        ("=?UTF-8?Q?bad=ZZ?=", "=?UTF-8?Q?bad=ZZ?="),
+        ("=?UTF-8?X?abc?=", "=?UTF-8?X?abc?="),
+        ("=?koi8-r?B?abc?=", "=?koi8-r?B?abc?="),
+        ("=?UTF-8?B?unterminated", "=?UTF-8?B?unterminated"),
+        ("=?", "=?"),
+        ("=?UTF-8?Q?x=", "=?UTF-8?Q?x="),
+    ])
+    func decodes(_ input: String, _ expected: String) {
+        #expect(EncodedWords.decode(input) == expected)
+    }
+
+    @Test func answersNonASCIIMetadataMailSafe() {
+        #expect(ObjectHeaders.answered("x-amz-meta-city", "Zürich") == "=?UTF-8?B?WsO8cmljaA==?=")
+        #expect(ObjectHeaders.answered("x-amz-meta-city", "Zurich") == "Zurich")
+        #expect(ObjectHeaders.answered("content-disposition", "Zürich") == "Zürich")
+    }
+
+    @Test func completedPartsRoundTrip() {
+        let parts = [ObjectStore.CompletedPart(number: 1, size: 5 << 20, checksum: "abc+/="),
+                     ObjectStore.CompletedPart(number: 7, size: 3, checksum: nil)]
+        #expect(ObjectStore.CompletedPart.decode(ObjectStore.CompletedPart.encode(parts)) == parts)
     }
 }

@@ -28,7 +28,8 @@ enum Multipart {
     }
 
     static func owner(_ c: S3Context, _ w: inout XMLWriter) {
-        w.element("Initiator") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }
-        w.element("Owner") { w in w.element("ID", c.account); w.element("DisplayName", "eddy") }
+        // No DisplayName: S3 stopped sending owners' display names in 2025.
+        w.element("Initiator") { w in w.element("ID", c.account) }
+        w.element("Owner") { w in w.element("ID", c.account) }
     }
 }

@@ -25,6 +25,36 @@ extension ObjectStore {
         var sequence: Int64 = 0
         /// The version's AccessControlPolicy document; nil: the owner's full control alone.
         public var acl: [UInt8]? = nil
+        /// A completed multipart upload's parts, written with the version; read on their own
+        /// (`completedParts`) since a listing never needs them.
+        public var partList: [CompletedPart]? = nil
+    }
+
+    /// One part of a completed multipart object, as GetObjectAttributes and GetObject by
+    /// `partNumber` need it.
+    public struct CompletedPart: Sendable, Equatable {
+        public var number: Int
+        public var size: Int
+        public var checksum: String?
+
+        /// "number size checksum" lines: compact, and no JSON decoder on the GET path.
+        static func encode(_ parts: [CompletedPart]) -> String {
+            parts.map { "\($0.number) \($0.size)" + ($0.checksum.map { " " + $0 } ?? "") }.joined(separator: "\n")
+        }
+
+        static func decode(_ text: String) -> [CompletedPart] {
+            text.split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: " ")
+                guard fields.count >= 2, let number = Int(fields[0]), let size = Int(fields[1]) else { return nil }
+                return CompletedPart(number: number, size: size, checksum: fields.count > 2 ? String(fields[2]) : nil)
+            }
+        }
+    }
+
+    /// The parts of a version written by CompleteMultipartUpload (nil for any other).
+    func completedParts(_ bucket: String, _ key: String, _ versionId: String) throws -> [CompletedPart]? {
+        try db.query("SELECT part_list FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                     [.text(bucket), .text(key), .text(versionId)]).first?.first?.text.map(CompletedPart.decode)
     }
 
     static let objectColumns = """
@@ -121,14 +151,14 @@ extension ObjectStore {
         }
         try tx.query("""
             INSERT INTO versions (bucket, key, seq, version_id, latest, marker, file, size, etag, modified_ms, headers,
-                                  checksum_algorithm, checksum, checksum_type, parts, tags, acl)
-            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  checksum_algorithm, checksum, checksum_type, parts, tags, acl, part_list)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(o.bucket), .text(o.key), .integer(o.sequence), .text(o.versionId), .integer(o.isDeleteMarker ? 1 : 0),
                   .text(o.file), .integer(Int64(o.size)), .text(o.etag), .integer(o.modifiedMillis),
                   .text(StoredHeaders.encode(o.headers)), o.checksumAlgorithm.map { .text($0.rawValue) } ?? .null,
                   o.checksum.map { .text($0) } ?? .null, o.checksumType.map { .text($0) } ?? .null,
                   o.parts.map { .integer(Int64($0)) } ?? .null, o.tags.isEmpty ? .null : .text(StoredHeaders.encode(o.tags)),
-                  o.acl.map { .blob($0) } ?? .null])
+                  o.acl.map { .blob($0) } ?? .null, o.partList.map { .text(CompletedPart.encode($0)) } ?? .null])
         return replaced
     }
 

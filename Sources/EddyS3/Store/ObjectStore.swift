@@ -58,12 +58,13 @@ public final class ObjectStore: Sendable {
                     version_id TEXT NOT NULL, latest INTEGER NOT NULL, marker INTEGER NOT NULL,
                     file TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, modified_ms INTEGER NOT NULL,
                     headers TEXT NOT NULL, checksum_algorithm TEXT, checksum TEXT, checksum_type TEXT, parts INTEGER,
-                    tags TEXT, acl BLOB, PRIMARY KEY (bucket, key, seq DESC));
+                    tags TEXT, acl BLOB, part_list TEXT, PRIMARY KEY (bucket, key, seq DESC));
                 CREATE UNIQUE INDEX IF NOT EXISTS version_ids ON versions (bucket, key, version_id);
                 CREATE INDEX IF NOT EXISTS current_objects ON versions (bucket, key) WHERE latest = 1 AND marker = 0;
                 """)
-            if try tx.query("SELECT 1 FROM pragma_table_info('versions') WHERE name = 'acl'").isEmpty {
-                try tx.execute("ALTER TABLE versions ADD COLUMN acl BLOB")
+            for (column, type) in [("acl", "BLOB"), ("part_list", "TEXT")]
+            where try tx.query("SELECT 1 FROM pragma_table_info('versions') WHERE name = ?", [.text(column)]).isEmpty {
+                try tx.execute("ALTER TABLE versions ADD COLUMN \(column) \(type)")
             }
             guard try !tx.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'objects'").isEmpty else { return }
             try tx.execute("""

@@ -30,7 +30,10 @@ enum CompleteMultipartUpload {
                     throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
                                   [("UploadId", upload.id), ("PartNumber", String(n)), ("ETag", etag)])
                 }
-                if let a = upload.checksumAlgorithm, let sent = Self.checksum(p, a), let kept = part.checksum, sent != kept {
+                if let a = upload.checksumAlgorithm, upload.checksumType != "FULL_OBJECT", p[checksum: a] == nil {
+                    throw S3Error("InvalidRequest", "The upload was created using a \(a.rawValue.lowercased()) checksum. The complete request must include the checksum for each part. It was missing for part \(n) in the request.")
+                }
+                if let a = upload.checksumAlgorithm, let sent = p[checksum: a], let kept = part.checksum, sent != kept {
                     throw S3Error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
                                   [("UploadId", upload.id), ("PartNumber", String(n))])
                 }
@@ -41,21 +44,27 @@ enum CompleteMultipartUpload {
                               [("ProposedSize", String(part.size)), ("MinSizeAllowed", String(Multipart.minPartSize)),
                                ("PartNumber", String(part.number)), ("ETag", part.etag)])
             }
-            let body = try concatenate(c, chosen, fullObject: upload.checksumType == "FULL_OBJECT" ? upload.checksumAlgorithm : nil)
+            let type = try Self.checksumType(c, upload)
+            // An upload that named no algorithm gets S3's default, over the whole object.
+            let algorithm = upload.checksumAlgorithm ?? .crc64nvme
+            let body = try concatenate(c, chosen, fullObject: type == "FULL_OBJECT" ? algorithm : nil)
             // The multipart ETag: MD5 of the parts' binary MD5s, then "-<count>".
             let md5s = chosen.flatMap { part -> [UInt8] in hexBytes(part.etag) }
             let digest = DigestChecksum.md5()
             digest.update(md5s)
             let etag = "\"" + Hex.lower(digest.finish()) + "-\(chosen.count)\""
-            var checksum: String?
-            if let a = upload.checksumAlgorithm {
-                if upload.checksumType == "FULL_OBJECT" {
-                    checksum = body.checksums[a]
-                } else {
-                    let h = a.makeHasher()
-                    for part in chosen { if let v = part.checksum, let raw = try? Base64.decode(v) { h.update(raw) } }
-                    checksum = Base64.encode(h.finish()) + "-\(chosen.count)"
-                }
+            let checksum: String
+            if type == "FULL_OBJECT" {
+                checksum = body.checksums[algorithm] ?? ""
+            } else {
+                let h = algorithm.makeHasher()
+                for part in chosen { if let v = part.checksum, let raw = try? Base64.decode(v) { h.update(raw) } }
+                checksum = Base64.encode(h.finish()) + "-\(chosen.count)"
+            }
+            // A checksum of the whole object sent with the request must be the one S3 computed.
+            if let sent = c.headers[algorithm.header], sent != checksum, sent + "-\(chosen.count)" != checksum {
+                FileSystem.remove(body.temporaryPath)
+                throw S3Error("BadDigest", "The \(algorithm.rawValue) you specified did not match the calculated checksum.")
             }
             let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
             var headers = upload.headers
@@ -64,9 +73,9 @@ enum CompleteMultipartUpload {
             let acl = headers.first { $0.0 == Multipart.aclHeader }.flatMap { try? Base64.decode($0.1) }
             headers.removeAll { $0.0 == Multipart.aclHeader }
             let object = ObjectStore.Object(bucket: bucket.name, key: upload.key, file: file, size: body.size, etag: etag, modifiedMillis: c.now,
-                                            headers: headers, checksumAlgorithm: upload.checksumAlgorithm, checksum: checksum,
-                                            checksumType: upload.checksumType, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [],
-                                            acl: acl)
+                                            headers: headers, checksumAlgorithm: algorithm, checksum: checksum,
+                                            checksumType: type, parts: chosen.count, tags: tagging.map(TagSet.parseHeader) ?? [],
+                                            acl: acl, partList: chosen.map { .init(number: $0.number, size: $0.size, checksum: $0.checksum) })
             let completed = try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition)
             try c.catalog { try c.store.finishUpload(upload.id) }
             var response = c.xml { w in
@@ -75,10 +84,8 @@ enum CompleteMultipartUpload {
                 w.element("Bucket", bucket.name)
                 w.element("Key", upload.key)
                 w.element("ETag", etag)
-                if let a = upload.checksumAlgorithm, let checksum {
-                    w.element(a.xmlName, checksum)
-                    w.optional("ChecksumType", upload.checksumType)
-                }
+                w.element(algorithm.xmlName, checksum)
+                w.element("ChecksumType", type)
                 w.close("CompleteMultipartUploadResult")
             }
             if completed.versionId != "null" { response.headers.add("x-amz-version-id", completed.versionId) }
@@ -87,15 +94,13 @@ enum CompleteMultipartUpload {
         }
     }
 
-    /// The part's checksum of the upload's algorithm, as the client listed it.
-    static func checksum(_ part: S3API.CompletedPart, _ algorithm: ChecksumAlgorithm) -> String? {
-        switch algorithm {
-        case .crc32: part.checksumCRC32
-        case .crc32c: part.checksumCRC32C
-        case .crc64nvme: part.checksumCRC64NVME
-        case .sha1: part.checksumSHA1
-        case .sha256: part.checksumSHA256
+    /// The upload's checksum type, which the request may repeat but not contradict.
+    static func checksumType(_ c: S3Context, _ upload: ObjectStore.Upload) throws(S3Error) -> String {
+        let type = upload.checksumType ?? "FULL_OBJECT"
+        if let sent = c.headers["x-amz-checksum-type"]?.uppercased(), sent != type {
+            throw S3Error("InvalidRequest", "The upload was created using the \(type) checksum mode. The complete request must use the same checksum mode.")
         }
+        return type
     }
 
     static func hexBytes(_ etag: String) -> [UInt8] {

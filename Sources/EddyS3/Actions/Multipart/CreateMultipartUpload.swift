@@ -5,13 +5,22 @@ enum CreateMultipartUpload {
     static func perform(_ c: S3Context, key: String) throws(S3Error) -> ServiceResponse {
         let bucket = try c.bucket()
         try ObjectKey.check(key)
-        let algorithm = c.headers["x-amz-checksum-algorithm"].flatMap { ChecksumAlgorithm(rawValue: $0.uppercased()) }
+        let algorithm = try ChecksumAlgorithm.named(c.headers["x-amz-checksum-algorithm"], header: "x-amz-checksum-algorithm")
         var type = c.headers["x-amz-checksum-type"]?.uppercased()
         if let algorithm, type == nil { type = algorithm == .crc64nvme ? "FULL_OBJECT" : "COMPOSITE" }
+        if let type, type != "FULL_OBJECT" && type != "COMPOSITE" {
+            throw S3Error.invalidArgument("Invalid value for x-amz-checksum-type header.", name: "x-amz-checksum-type", value: type)
+        }
+        if type != nil, algorithm == nil {
+            throw S3Error("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+        }
         if type == "FULL_OBJECT", let algorithm, !algorithm.isCRC {
             throw S3Error("InvalidRequest", "The FULL_OBJECT checksum type cannot be used with the \(algorithm.rawValue.lowercased()) checksum algorithm.")
         }
-        var headers = ObjectHeaders.from(c.headers) + (try Encryption.forWrite(c, bucket)) + (try ObjectLock.forWrite(c, bucket))
+        if type == "COMPOSITE", algorithm == .crc64nvme {
+            throw S3Error("InvalidRequest", "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.")
+        }
+        var headers = (try ObjectHeaders.from(c.headers)) + (try Encryption.forWrite(c, bucket)) + (try ObjectLock.forWrite(c, bucket))
         if let tagging = c.headers["x-amz-tagging"] { headers.append(("x-amz-tagging", tagging)) }
         // The ACL asked for is kept with the upload until it is completed.
         if let acl = try AccessControl.forWrite(c, bucket) { headers.append((Multipart.aclHeader, Base64.encode(acl))) }

@@ -12,6 +12,7 @@ enum UploadPart {
             var response = c.empty()
             response.headers.add("ETag", etag)
             for (a, v) in body.checksums { response.headers.add(a.header, v) }
+            Encryption.answer(upload.headers, into: &response.headers)
             return response
         }
     }
@@ -20,11 +21,17 @@ enum UploadPart {
                       answer: (String, String?) -> ServiceResponse) throws(S3Error) -> ServiceResponse {
         let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
         let etag = ObjectHeaders.etag(body.md5)
-        let checksum = upload.checksumAlgorithm.flatMap { body.checksums[$0] }
-        if let algorithm = upload.checksumAlgorithm, checksum == nil, !body.checksums.isEmpty {
-            c.store.removeFile(file)
-            let sent = body.checksums.keys.map { $0.rawValue.lowercased() }.sorted().joined(separator: ", ")
-            throw S3Error("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.rawValue.lowercased()), actual checksum Type: \(sent)")
+        // A part of a checksummed upload carries the upload's algorithm; a full-object upload's
+        // part may come without one (S3 computes it), a composite one's may not.
+        var checksum: String?
+        if let algorithm = upload.checksumAlgorithm {
+            let sent = body.requested
+            checksum = sent[algorithm] ?? (sent.isEmpty && upload.checksumType == "FULL_OBJECT" ? body.checksums[algorithm] : nil)
+            if checksum == nil {
+                c.store.removeFile(file)
+                let actual = sent.isEmpty ? "null" : sent.keys.map { $0.rawValue.lowercased() }.sorted().joined(separator: ", ")
+                throw S3Error("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.rawValue.lowercased()), actual checksum Type: \(actual)")
+            }
         }
         try c.catalog {
             try c.store.putPart(upload: upload.id, .init(number: number, file: file, size: body.size, etag: etag,

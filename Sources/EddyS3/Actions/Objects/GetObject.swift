@@ -14,13 +14,26 @@ enum GetObject {
         try Preconditions.check(c.headers, etag: object.etag, modified: object.modifiedMillis)
         var response = c.empty()
         var offset = 0, length = object.size
-        if let range = c.headers["Range"], let r = try ByteRange.parse(range, size: object.size) {
+        if let number = try c.address.partNumber(required: false) {
+            // One part of a multipart object, as parallel downloaders fetch them.
+            guard c.headers["Range"] == nil else {
+                throw S3Error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter.")
+            }
+            if let r = try partRange(c, object, number) {
+                offset = r.lowerBound
+                length = r.count
+                response.status = 206
+                response.headers.add("Content-Range", "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(object.size)")
+            }
+        } else if let range = c.headers["Range"], let r = try ByteRange.parse(range, size: object.size) {
             offset = r.lowerBound
             length = r.count
             response.status = 206
             response.headers.add("Content-Range", "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(object.size)")
         }
-        for (name, value) in Encryption.without(object.headers) where !ObjectHeaders.isInternal(name) { response.headers.add(name, value) }
+        for (name, value) in Encryption.without(object.headers) where !ObjectHeaders.isInternal(name) {
+            response.headers.add(name, ObjectHeaders.answered(name, value))
+        }
         Archive.header(c, object, into: &response.headers)
         Encryption.answer(object.headers, into: &response.headers)
         response.headers.add("ETag", object.etag)
@@ -52,5 +65,22 @@ enum GetObject {
         guard fd >= 0 else { throw S3Error.internalError("object file for \(key) is missing") }
         response.file = FileBody(descriptor: fd, offset: offset, length: length)
         return response
+    }
+
+    /// The bytes of part `number` of a multipart object; nil for part 1 of any other object
+    /// (the whole of it).
+    static func partRange(_ c: S3Context, _ object: ObjectStore.Object, _ number: Int) throws(S3Error) -> Range<Int>? {
+        let unsatisfiable = S3Error("InvalidPartNumber", "The requested partnumber is not satisfiable", status: 416,
+                                    [("PartNumberRequested", String(number)), ("ActualPartCount", String(object.parts ?? 1))])
+        guard object.parts != nil else {
+            if number == 1 { return nil }
+            throw unsatisfiable
+        }
+        var start = 0
+        for part in try c.catalog({ try c.store.completedParts(object.bucket, object.key, object.versionId) }) ?? [] {
+            if part.number == number { return start..<(start + part.size) }
+            start += part.size
+        }
+        throw unsatisfiable
     }
 }

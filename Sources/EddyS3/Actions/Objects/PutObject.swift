@@ -27,11 +27,11 @@ enum PutObject {
         let lock = try ObjectLock.forWrite(c, bucket)
         let body = try c.uploadedBody()
         let file = try c.catalog { try c.store.adopt(body.temporaryPath) }
-        // The checksum S3 keeps: the one the client sent or asked for.
-        let algorithm = body.checksums.keys.sorted { $0.rawValue < $1.rawValue }.first
+        // The checksum S3 keeps: the one the client sent or asked for, else its own CRC-64/NVME.
+        let algorithm = body.requested.keys.sorted { $0.rawValue < $1.rawValue }.first ?? body.defaulted
         let object = ObjectStore.Object(
             bucket: bucket.name, key: key, file: file, size: body.size, etag: ObjectHeaders.etag(body.md5), modifiedMillis: c.now,
-            headers: ObjectHeaders.from(c.headers) + encryption + lock, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
+            headers: (try ObjectHeaders.from(c.headers)) + encryption + lock, checksumAlgorithm: algorithm, checksum: algorithm.flatMap { body.checksums[$0] },
             checksumType: algorithm == nil ? nil : "FULL_OBJECT", parts: nil, tags: tags, acl: acl)
         return (try WriteConditions.put(c, object, versioning: bucket.versioning, condition: condition), body)
     }
