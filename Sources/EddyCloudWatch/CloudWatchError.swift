@@ -9,6 +9,13 @@ enum CloudWatchError: Error, AWSErrorConvertible {
     case invalidAction(String)
     case notImplemented(String)
     case internalFailure(String)
+    case resourceNotFound(String)
+    case limitExceeded(String)
+    case invalidFormat(String)
+    case dashboardNotFound(String)
+    case dashboardInvalidInput(String, [CloudWatchAPI.DashboardValidationMessage])
+    /// TagResource and its kin name what they did not find.
+    case resourceNotFoundException(type: String, id: String)
 
     var awsError: AWSError {
         switch self {
@@ -20,7 +27,25 @@ enum CloudWatchError: Error, AWSErrorConvertible {
         case .notImplemented(let op):
             AWSError(code: "NotImplemented", message: "Eddy does not implement the CloudWatch operation \(op) yet.", status: 501)
         case .internalFailure(let m): AWSError(code: "InternalServiceError", message: m, status: 500)
+        case .resourceNotFound(let m): AWSError(code: "ResourceNotFound", message: m, status: 404)
+        case .limitExceeded(let m): AWSError(code: "LimitExceeded", message: m)
+        case .invalidFormat(let m): AWSError(code: "InvalidFormat", message: m)
+        case .dashboardNotFound(let m): AWSError(code: "ResourceNotFound", message: m, status: 404)
+        case .dashboardInvalidInput(let m, let messages):
+            AWSError(code: "InvalidParameterInput", message: m,
+                     jsonMembers: messages.isEmpty ? [] : [("dashboardValidationMessages", Self.json(messages))])
+        case .resourceNotFoundException(let type, let id):
+            AWSError(code: "ResourceNotFoundException", message: "\(type) \(id) does not exist.", status: 404,
+                     details: [("ResourceType", type), ("ResourceId", id)])
         }
+    }
+
+    static func json(_ messages: [CloudWatchAPI.DashboardValidationMessage]) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginArray()
+        for m in messages { m.encode(json: &w) }
+        w.endArray()
+        return w.bytes
     }
 
     /// `The value X for parameter MetricData.member.1.Value is invalid.`
@@ -34,6 +59,7 @@ protocol CloudWatchAction: ServiceAction where Context == CloudWatchContext, Fai
 
 struct CloudWatchContext: Sendable {
     let store: MetricStore
+    let alarms: AlarmStore
     let request: RequestContext
     let now: Int64
 

@@ -8,6 +8,8 @@ import Logging
 public final class CloudWatchService: AWSService {
     public let recognition: ServiceRecognition
     public let store: MetricStore
+    public let alarms: AlarmStore
+    let logger: Logger
     let dispatcher: OperationDispatcher<CloudWatchContext>
     let clock: @Sendable () -> Int64
     static let namespace = "http://monitoring.amazonaws.com/doc/2010-08-01/"
@@ -15,6 +17,12 @@ public final class CloudWatchService: AWSService {
     static let actions: [any CloudWatchAction.Type] = [
         CloudWatchAPI.PutMetricData.self, CloudWatchAPI.GetMetricStatistics.self, CloudWatchAPI.GetMetricData.self,
         CloudWatchAPI.ListMetrics.self,
+        CloudWatchAPI.PutMetricAlarm.self, CloudWatchAPI.PutCompositeAlarm.self, CloudWatchAPI.DescribeAlarms.self,
+        CloudWatchAPI.DescribeAlarmsForMetric.self, CloudWatchAPI.DescribeAlarmHistory.self, CloudWatchAPI.DeleteAlarms.self,
+        CloudWatchAPI.SetAlarmState.self, CloudWatchAPI.EnableAlarmActions.self, CloudWatchAPI.DisableAlarmActions.self,
+        CloudWatchAPI.TagResource.self, CloudWatchAPI.UntagResource.self, CloudWatchAPI.ListTagsForResource.self,
+        CloudWatchAPI.PutDashboard.self, CloudWatchAPI.GetDashboard.self, CloudWatchAPI.ListDashboards.self,
+        CloudWatchAPI.DeleteDashboards.self,
     ]
 
     static let description = OperationDispatcher<CloudWatchContext>.Description(
@@ -23,8 +31,11 @@ public final class CloudWatchService: AWSService {
         notImplemented: { CloudWatchError.notImplemented($0).awsError },
         unknownAction: { CloudWatchError.invalidAction($0).awsError })
 
-    public init(store: MetricStore, clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
+    public init(store: MetricStore, alarms: AlarmStore, logger: Logger = Logger(label: "eddy.cloudwatch"),
+                clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
         self.store = store
+        self.alarms = alarms
+        self.logger = logger
         self.clock = clock
         recognition = ServiceRecognition(signingName: "monitoring", displayName: "Amazon CloudWatch",
                                          targetPrefixes: [CloudWatchAPI.targetPrefix], pathPrefixes: [Self.description.rpcPathPrefix],
@@ -35,10 +46,13 @@ public final class CloudWatchService: AWSService {
 
     public var healthState: String { "running" }
 
-    public func reset() async throws { try store.reset() }
+    public func reset() async throws {
+        try store.reset()
+        try alarms.reset()
+    }
 
     public func handle(_ request: ServiceRequest) async -> ServiceResponse {
-        let context = CloudWatchContext(store: store, request: request.context, now: clock())
+        let context = CloudWatchContext(store: store, alarms: alarms, request: request.context, now: clock())
         return dispatcher.handle(request, as: dispatcher.recognise(request.head), context: context)
     }
 
@@ -46,11 +60,43 @@ public final class CloudWatchService: AWSService {
         dispatcher.errorResponse(error, dispatcher.recognise(head), requestId: head.context.requestId)
     }
 
-    /// Flushes and ages out data points until the task is cancelled.
+    /// Flushes and ages out data points and alarm history until the task is cancelled.
     public func runMaintenance(every millis: Int64 = 1000) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(millis))
             try? store.maintain(nowMillis: clock())
+            try? alarms.maintain(nowMillis: clock())
         }
+    }
+
+    /// Evaluates alarms until the task is cancelled: standard ones every `standardSeconds`
+    /// (CloudWatch: 60), high-resolution ones every 10 seconds (or as often as standard ones,
+    /// when that is more often).
+    public func runAlarmEvaluation(standardSeconds: Int = 60) async {
+        let evaluator = AlarmEvaluator(metrics: store, alarms: alarms, logger: logger)
+        let standard = Int64(max(1, standardSeconds)) * 1000
+        let tick = min(10_000, standard)
+        var lastStandard = Int64.min
+        while !Task.isCancelled {
+            let now = clock()
+            let due = lastStandard == Int64.min || now - lastStandard >= standard
+            if due { lastStandard = now }
+            evaluator.run(nowMillis: now, standard: due)
+            try? await Task.sleep(for: .milliseconds(tick - now.floorMod(tick)))
+        }
+    }
+
+    /// Each alarm's state for `/metrics`: one gauge per alarm and state, 1 for the state it is in.
+    public func alarmPrometheusText() -> String {
+        var out = ""
+        for scope in alarms.scopes().sorted(by: { ($0.account, $0.region) < ($1.account, $1.region) }) {
+            for alarm in alarms.alarms(scope) {
+                if out.isEmpty { out = "# HELP eddy_cloudwatch_alarm_state CloudWatch alarm states\n# TYPE eddy_cloudwatch_alarm_state gauge\n" }
+                for state in [CloudWatchAPI.StateValue.OK, .ALARM, .INSUFFICIENT_DATA] {
+                    out += "eddy_cloudwatch_alarm_state{account=\"\(scope.account)\",region=\"\(scope.region)\",alarm=\"\(MetricStore.escape(alarm.name))\",state=\"\(state.rawValue)\"} \(alarm.state == state ? 1 : 0)\n"
+                }
+            }
+        }
+        return out
     }
 }

@@ -65,7 +65,8 @@ public final class ServiceWorld: Sendable {
             let kinesis = try KinesisService(store: streams, logger: quiet, subscriptionSeconds: 1, metrics: metrics)
             let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: false), syncWrites: false, logger: quiet,
                                clock: WallClock.nowMillis)
-            let cloudwatch = try CloudWatchService(store: metrics)
+            let cloudwatch = try CloudWatchService(store: metrics, alarms: try AlarmStore(path: root + "/cloudwatch-alarms.sqlite", durable: false),
+                                                   logger: quiet)
             firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: log), objects: s3,
                                            source: kinesis, logger: quiet, metrics: metrics, createMillis: 0)
             let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: false, logger: quiet, createMillis: 0)

@@ -34,6 +34,27 @@ public enum AWSDate {
         return "\(pad(p.year, 4))-\(pad(p.month))-\(pad(p.day))T\(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)).\(pad(p.millis, 3))Z"
     }
 
+    /// `22/01/15 01:22:02`, as CloudWatch writes a data point's time in an alarm's StateReason.
+    public static func alarmReason(_ millis: Int64) -> String {
+        let p = parts(millis)
+        return "\(pad(p.day))/\(pad(p.month))/\(pad(p.year % 100)) \(pad(p.hour)):\(pad(p.minute)):\(pad(p.second))"
+    }
+
+    /// `2015-01-22T01:22:02.000+0000`, as CloudWatch writes times in StateReasonData and history.
+    public static func alarmData(_ millis: Int64) -> String {
+        String(iso8601(millis).dropLast()) + "+0000"
+    }
+
+    /// `Thursday 22 January, 2015 01:22:02 UTC`, as a composite alarm's StateReason says when
+    /// the alarm that moved it changed.
+    public static func alarmTransition(_ millis: Int64) -> String {
+        let p = parts(millis)
+        let weekday = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"][p.weekday]
+        let month = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                     "November", "December"][p.month - 1]
+        return "\(weekday) \(pad(p.day)) \(month), \(p.year) \(pad(p.hour)):\(pad(p.minute)):\(pad(p.second)) UTC"
+    }
+
     /// `Thu, 22 Jan 2015 01:22:02 GMT`
     public static func httpDate(_ millis: Int64) -> String {
         let p = parts(millis)

@@ -96,6 +96,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between runs of the S3 lifecycle rules (S3 runs them once a day). [EDDY_LIFECYCLE_INTERVAL]")
     var lifecycleInterval: Double = Environment.string("EDDY_LIFECYCLE_INTERVAL").flatMap(Double.init) ?? 3600
 
+    @Option(help: "Seconds between evaluations of standard CloudWatch alarms (CloudWatch: 60; high-resolution alarms run every 10 s, or as often when this is shorter). [EDDY_ALARM_INTERVAL]")
+    var alarmInterval: Int = Environment.string("EDDY_ALARM_INTERVAL").flatMap { Int($0) } ?? 60
+
     @Option(help: "Seconds in a lifecycle rule's day, so tests can watch 'Days' rules act (default a real day). [EDDY_LIFECYCLE_DAY_SECONDS]")
     var lifecycleDaySeconds: Double = Environment.string("EDDY_LIFECYCLE_DAY_SECONDS").flatMap(Double.init) ?? 86_400
 
@@ -115,6 +118,9 @@ struct Serve: AsyncParsableCommand {
         for (name, value) in [("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--max-connections", maxConnections),
                               ("--max-body-mb", maxBodyMb), ("--max-buffered-mb", maxBufferedMb)] where !(1...1_000_000).contains(value) {
             throw ValidationErrorText("\(name) must be between 1 and 1000000 (got \(value))")
+        }
+        guard alarmInterval >= 1 && alarmInterval <= 3600 else {
+            throw ValidationErrorText("--alarm-interval must be between 1 and 3600 seconds (got \(alarmInterval))")
         }
         for (name, value) in [("--lifecycle-interval", lifecycleInterval), ("--lifecycle-day-seconds", lifecycleDaySeconds),
                               ("--restore-seconds", max(restoreSeconds, 0.01))]
@@ -161,7 +167,8 @@ struct Serve: AsyncParsableCommand {
         let faults = FaultInjection(throttleProbability: faultThrottle, errorProbability: faultError, latencyMillis: faultLatencyMs,
                                     operations: Set(faultOperations.split(separator: ",").map { String($0).trimmingWhitespace }))
         let metrics = try MetricStore(path: root + "/cloudwatch.sqlite")
-        let cloudwatch = try CloudWatchService(store: metrics)
+        let cloudwatch = try CloudWatchService(store: metrics, alarms: try AlarmStore(path: root + "/cloudwatch-alarms.sqlite", durable: fsync == .always),
+                                               logger: Logger(label: "eddy.cloudwatch"))
         let kinesis = try KinesisService(store: store, logger: Logger(label: "eddy.kinesis"), faults: faults, metrics: metrics)
         let s3 = S3Service(store: try ObjectStore(root: root + "/s3", durable: fsync == .always), syncWrites: fsync == .always,
                            logger: Logger(label: "eddy.s3"), clock: WallClock.nowMillis, restoreMillis: Int64(restoreSeconds * 1000),
@@ -183,7 +190,7 @@ struct Serve: AsyncParsableCommand {
         }
         let server = try HTTPServer(configuration: .init(host: host, port: port, limits: limits), router: router,
                                     admin: AdminEndpoints(services: services, version: Eddy.version,
-                                                         prometheus: { (try? metrics.prometheusText()) ?? "" }),
+                                                         prometheus: { ((try? metrics.prometheusText()) ?? "") + cloudwatch.alarmPrometheusText() }),
                                     logger: logger, tls: tls)
         let channel = try await server.start()
         let boundPort = channel.localAddress?.port ?? port
@@ -207,6 +214,7 @@ struct Serve: AsyncParsableCommand {
 
         let maintenance = Task { await kinesis.runMaintenance(every: Int64(fsync == .interval ? fsyncIntervalMs : 1000)) }
         let metricsMaintenance = Task { await cloudwatch.runMaintenance() }
+        let alarmEvaluation = Task { await cloudwatch.runAlarmEvaluation(standardSeconds: alarmInterval) }
         let deliveries = Task { await firehose.runDelivery() }
         let expiries = Task { await dynamodb.runTimeToLive() }
         let objectLifecycle = Task {
@@ -217,6 +225,7 @@ struct Serve: AsyncParsableCommand {
         try? await channel.close()
         maintenance.cancel()
         metricsMaintenance.cancel()
+        alarmEvaluation.cancel()
         deliveries.cancel()
         expiries.cancel()
         objectLifecycle.cancel()

@@ -17,25 +17,7 @@ extension CloudWatchAPI.GetMetricData: CloudWatchAction {
             guard let n = Int(token), n >= 0 else { throw .invalidNextToken("The NextToken \(token) is invalid.") }
             skip = n
         }
-        var series: [String: Series] = [:]
-        var labels: [String: String] = [:]
-        var statIds: [String] = []
-        // MetricStat queries first, so expressions can refer to any of them.
-        for q in input.metricDataQueries {
-            guard let stat = q.metricStat else { continue }
-            series[q.id] = try values(of: stat, start: start, end: end, c)
-            labels[q.id] = q.label ?? stat.metric.metricName ?? q.id
-            statIds.append(q.id)
-        }
-        for q in input.metricDataQueries {
-            guard let expression = q.expression else { continue }
-            var parser = MathParser(text: expression, series: series, statIds: statIds)
-            guard case .series(let s) = try parser.parse() else {
-                throw .invalidParameterValue("The expression \(expression) must produce a time series.")
-            }
-            series[q.id] = s
-            labels[q.id] = q.label ?? q.id
-        }
+        let (series, labels) = try evaluate(input.metricDataQueries, start: start, end: end, c)
         let descending = (input.scanBy ?? .TimestampDescending) == .TimestampDescending
         var budget = maxPoints
         var truncated = false
@@ -58,6 +40,31 @@ extension CloudWatchAPI.GetMetricData: CloudWatchAction {
         for i in results.indices { results[i].statusCode = truncated ? .PartialData : .Complete }
         let consumed = (Int(input.nextToken ?? "0") ?? 0) + (maxPoints - budget)
         return Output(metricDataResults: results, nextToken: truncated ? String(consumed) : nil, messages: [])
+    }
+
+    /// Every query's series (and label): MetricStat queries first, so expressions can refer to
+    /// any of them. Alarms evaluate their metrics through this too.
+    static func evaluate(_ queries: [CloudWatchAPI.MetricDataQuery], start: Int64, end: Int64,
+                         _ c: CloudWatchContext) throws(CloudWatchError) -> (series: [String: Series], labels: [String: String]) {
+        var series: [String: Series] = [:]
+        var labels: [String: String] = [:]
+        var statIds: [String] = []
+        for q in queries {
+            guard let stat = q.metricStat else { continue }
+            series[q.id] = try values(of: stat, start: start, end: end, c)
+            labels[q.id] = q.label ?? stat.metric.metricName ?? q.id
+            statIds.append(q.id)
+        }
+        for q in queries {
+            guard let expression = q.expression else { continue }
+            var parser = MathParser(text: expression, series: series, statIds: statIds)
+            guard case .series(let s) = try parser.parse() else {
+                throw .invalidParameterValue("The expression \(expression) must produce a time series.")
+            }
+            series[q.id] = s
+            labels[q.id] = q.label ?? q.id
+        }
+        return (series, labels)
     }
 
     /// One MetricStat query: its statistic per period.
