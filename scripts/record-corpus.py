@@ -523,6 +523,49 @@ def drive_boto3(endpoint, log):
     attempt("list", lambda: cw.list_metrics(Namespace="Seed", MetricName="Latency", Dimensions=[{"Name": "Api"}], RecentlyActive="PT3H"))
     attempt("list all", lambda: cw.list_metrics())
     attempt("bad namespace", lambda: cw.put_metric_data(Namespace="AWS/Mine", MetricData=[{"MetricName": "x", "Value": 1}]))
+    # Alarms and dashboards, as Terraform's aws_cloudwatch_metric_alarm / _composite_alarm / _dashboard call them.
+    topic = "arn:aws:sns:us-east-1:000000000000:seed"
+    attempt("alarm", lambda: cw.put_metric_alarm(
+        AlarmName="seed-lag", AlarmDescription="iterator age", MetricName="GetRecords.IteratorAgeMilliseconds", Namespace="AWS/Kinesis",
+        Statistic="Maximum", Dimensions=[{"Name": "StreamName", "Value": "seed"}], Period=60, EvaluationPeriods=5, DatapointsToAlarm=3,
+        Threshold=60000, ComparisonOperator="GreaterThanThreshold", TreatMissingData="notBreaching", AlarmActions=[topic], OKActions=[topic],
+        Unit="Milliseconds", Tags=[{"Key": "team", "Value": "data"}]))
+    attempt("percentile alarm", lambda: cw.put_metric_alarm(
+        AlarmName="seed-p99", MetricName="Latency", Namespace="Seed", ExtendedStatistic="p99", Period=10, EvaluationPeriods=1,
+        Threshold=500, ComparisonOperator="GreaterThanOrEqualToThreshold", EvaluateLowSampleCountPercentile="ignore"))
+    attempt("math alarm", lambda: cw.put_metric_alarm(
+        AlarmName="seed-rate", EvaluationPeriods=2, Threshold=5, ComparisonOperator="GreaterThanThreshold", Metrics=[
+            {"Id": "e", "MetricStat": {"Metric": {"Namespace": "Seed", "MetricName": "Errors"}, "Period": 60, "Stat": "Sum"}, "ReturnData": False},
+            {"Id": "t", "MetricStat": {"Metric": {"Namespace": "Seed", "MetricName": "Latency"}, "Period": 60, "Stat": "SampleCount"}, "ReturnData": False},
+            {"Id": "r", "Expression": "100 * e / t", "Label": "rate", "ReturnData": True}]))
+    attempt("composite", lambda: cw.put_composite_alarm(
+        AlarmName="seed-down", AlarmRule='(ALARM(seed-lag) OR ALARM("seed-rate")) AND NOT OK(seed-p99)', AlarmActions=[topic],
+        ActionsSuppressor="seed-p99", ActionsSuppressorWaitPeriod=60, ActionsSuppressorExtensionPeriod=60))
+    attempt("describe alarms", lambda: cw.describe_alarms(AlarmNamePrefix="seed", AlarmTypes=["MetricAlarm", "CompositeAlarm"], MaxRecords=2))
+    attempt("describe children", lambda: cw.describe_alarms(ChildrenOfAlarmName="seed-down", StateValue="INSUFFICIENT_DATA"))
+    attempt("alarms for metric", lambda: cw.describe_alarms_for_metric(MetricName="Latency", Namespace="Seed", ExtendedStatistic="p99", Period=10))
+    attempt("set state", lambda: cw.set_alarm_state(AlarmName="seed-lag", StateValue="ALARM", StateReason="seed",
+                                                     StateReasonData='{"version":"1.0"}'))
+    attempt("history", lambda: cw.describe_alarm_history(AlarmName="seed-lag", HistoryItemType="StateUpdate", ScanBy="TimestampAscending",
+                                                         StartDate=now - datetime.timedelta(hours=1), EndDate=now + datetime.timedelta(hours=1),
+                                                         MaxRecords=10))
+    attempt("disable actions", lambda: cw.disable_alarm_actions(AlarmNames=["seed-lag", "seed-down"]))
+    attempt("enable actions", lambda: cw.enable_alarm_actions(AlarmNames=["seed-lag"]))
+    attempt("tag alarm", lambda: cw.tag_resource(ResourceARN="arn:aws:cloudwatch:us-east-1:000000000000:alarm:seed-lag",
+                                                 Tags=[{"Key": "env", "Value": "ci"}]))
+    attempt("alarm tags", lambda: cw.list_tags_for_resource(ResourceARN="arn:aws:cloudwatch:us-east-1:000000000000:alarm:seed-lag"))
+    attempt("untag alarm", lambda: cw.untag_resource(ResourceARN="arn:aws:cloudwatch:us-east-1:000000000000:alarm:seed-lag", TagKeys=["env"]))
+    attempt("dashboard", lambda: cw.put_dashboard(DashboardName="seed-board", DashboardBody=json.dumps({"widgets": [
+        {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
+            "metrics": [["AWS/Kinesis", "IncomingRecords", "StreamName", "seed"], [".", "GetRecords.IteratorAgeMilliseconds", ".", ".", {"stat": "Maximum"}]],
+            "view": "timeSeries", "stacked": False, "region": "us-east-1", "period": 60, "stat": "Sum", "title": "Throughput"}},
+        {"type": "text", "x": 12, "y": 0, "width": 12, "height": 6, "properties": {"markdown": "# Runbook"}},
+        {"type": "alarm", "x": 0, "y": 6, "width": 24, "height": 3, "properties": {"alarms": ["arn:aws:cloudwatch:us-east-1:000000000000:alarm:seed-lag"]}}]})))
+    attempt("bad dashboard", lambda: cw.put_dashboard(DashboardName="seed-bad", DashboardBody='{"widgets": [{"type": "metric"}]}'))
+    attempt("get dashboard", lambda: cw.get_dashboard(DashboardName="seed-board"))
+    attempt("list dashboards", lambda: cw.list_dashboards(DashboardNamePrefix="seed"))
+    attempt("delete dashboards", lambda: cw.delete_dashboards(DashboardNames=["seed-board"]))
+    attempt("delete alarms", lambda: cw.delete_alarms(AlarmNames=["seed-down"]))
 
     # awsQuery, as the Java SDK and older clients post it.
     form = urllib.parse.urlencode([("Action", "PutMetricData"), ("Version", "2010-08-01"), ("Namespace", "SeedQuery"),
