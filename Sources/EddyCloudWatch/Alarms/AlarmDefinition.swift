@@ -124,6 +124,29 @@ enum AlarmDefinition {
         return list
     }
 
+    /// Stores a new definition under its name: one that replaces an alarm keeps that alarm's
+    /// state and tags (AWS ignores Tags on an update); an alarm of the other kind is refused.
+    static func store(_ alarm: AlarmStore.Alarm, tags: [(String, String)], _ c: CloudWatchContext) throws(CloudWatchError) {
+        var created = false
+        try c.alarmChange {
+            try c.alarms.modify(c.scope, alarm.name) { current throws -> (AlarmStore.Alarm, [AlarmStore.HistoryEntry])? in
+                var stored = alarm
+                if let current {
+                    guard let kept = alarm.keepingState(of: current) else {
+                        let operation = alarm.type == .CompositeAlarm ? "PutCompositeAlarm" : "PutMetricAlarm"
+                        let kind = current.type == .CompositeAlarm ? "composite" : "metric"
+                        throw CloudWatchError.invalidParameterValue("The alarm \(alarm.name) is a \(kind) alarm; \(operation) cannot replace it.")
+                    }
+                    stored = kept
+                } else {
+                    created = true
+                }
+                return (stored, [configurationHistory(stored, created: created, millis: c.now)])
+            }
+            if created, !tags.isEmpty { try c.alarms.tag(alarm.arn, tags) }
+        }
+    }
+
     /// The ConfigurationUpdate history item of a create or update.
     static func configurationHistory(_ alarm: AlarmStore.Alarm, created: Bool, millis: Int64) -> AlarmStore.HistoryEntry {
         var w = JSONWriter()

@@ -62,6 +62,22 @@ public final class AlarmStore: Sendable {
             }
         }
 
+        /// This definition with `old`'s state; nil when `old` is an alarm of the other kind.
+        func keepingState(of old: Alarm) -> Alarm? {
+            switch (self, old) {
+            case (.metric(var a), .metric(let o)):
+                (a.stateValue, a.stateReason, a.stateReasonData) = (o.stateValue, o.stateReason, o.stateReasonData)
+                (a.stateUpdatedTimestamp, a.stateTransitionedTimestamp) = (o.stateUpdatedTimestamp, o.stateTransitionedTimestamp)
+                return .metric(a)
+            case (.composite(var a), .composite(let o)):
+                (a.stateValue, a.stateReason, a.stateReasonData) = (o.stateValue, o.stateReason, o.stateReasonData)
+                (a.stateUpdatedTimestamp, a.stateTransitionedTimestamp) = (o.stateUpdatedTimestamp, o.stateTransitionedTimestamp)
+                return .composite(a)
+            default:
+                return nil
+            }
+        }
+
         var document: [UInt8] {
             switch self {
             case .metric(let a): a.jsonBytes(capacity: 1024)

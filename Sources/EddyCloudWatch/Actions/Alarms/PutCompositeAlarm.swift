@@ -25,7 +25,7 @@ extension CloudWatchAPI.PutCompositeAlarm: CloudWatchAction {
         }
         let tags = try AlarmDefinition.checkTags(input.tags)
         let now = Timestamp(millis: c.now)
-        var alarm = CloudWatchAPI.CompositeAlarm(
+        let alarm = CloudWatchAPI.CompositeAlarm(
             actionsEnabled: input.actionsEnabled ?? true, alarmActions: input.alarmActions ?? [], alarmArn: AlarmDefinition.arn(c, input.alarmName),
             alarmConfigurationUpdatedTimestamp: now, alarmDescription: input.alarmDescription, alarmName: input.alarmName,
             alarmRule: input.alarmRule, insufficientDataActions: input.insufficientDataActions ?? [], okActions: input.okActions ?? [],
@@ -33,26 +33,7 @@ extension CloudWatchAPI.PutCompositeAlarm: CloudWatchAction {
             stateTransitionedTimestamp: now, actionsSuppressor: input.actionsSuppressor,
             actionsSuppressorWaitPeriod: input.actionsSuppressor == nil ? nil : (input.actionsSuppressorWaitPeriod ?? 60),
             actionsSuppressorExtensionPeriod: input.actionsSuppressor == nil ? nil : (input.actionsSuppressorExtensionPeriod ?? 60))
-        var created = false
-        try c.alarmChange {
-            try c.alarms.modify(c.scope, input.alarmName) { current throws -> (AlarmStore.Alarm, [AlarmStore.HistoryEntry])? in
-                switch current {
-                case .metric?:
-                    throw CloudWatchError.invalidParameterValue("The alarm \(input.alarmName) is a metric alarm; PutCompositeAlarm cannot replace it.")
-                case .composite(let old)?:
-                    alarm.stateValue = old.stateValue
-                    alarm.stateReason = old.stateReason
-                    alarm.stateReasonData = old.stateReasonData
-                    alarm.stateUpdatedTimestamp = old.stateUpdatedTimestamp
-                    alarm.stateTransitionedTimestamp = old.stateTransitionedTimestamp
-                case nil:
-                    created = true
-                }
-                let stored = AlarmStore.Alarm.composite(alarm)
-                return (stored, [AlarmDefinition.configurationHistory(stored, created: created, millis: c.now)])
-            }
-            if created, !tags.isEmpty { try c.alarms.tag(AlarmDefinition.arn(c, input.alarmName), tags) }
-        }
+        try AlarmDefinition.store(.composite(alarm), tags: tags, c)
         return Output()
     }
 }

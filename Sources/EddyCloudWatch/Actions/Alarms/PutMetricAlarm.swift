@@ -8,7 +8,7 @@ extension CloudWatchAPI.PutMetricAlarm: CloudWatchAction {
         try AlarmDefinition.check(input, c)
         let tags = try AlarmDefinition.checkTags(input.tags)
         let now = Timestamp(millis: c.now)
-        var alarm = CloudWatchAPI.MetricAlarm(
+        let alarm = CloudWatchAPI.MetricAlarm(
             alarmName: input.alarmName, alarmArn: AlarmDefinition.arn(c, input.alarmName), alarmDescription: input.alarmDescription,
             alarmConfigurationUpdatedTimestamp: now, actionsEnabled: input.actionsEnabled ?? true, okActions: input.okActions ?? [],
             alarmActions: input.alarmActions ?? [], insufficientDataActions: input.insufficientDataActions ?? [],
@@ -19,26 +19,7 @@ extension CloudWatchAPI.PutMetricAlarm: CloudWatchAction {
             comparisonOperator: input.comparisonOperator, treatMissingData: input.treatMissingData,
             evaluateLowSampleCountPercentile: input.evaluateLowSampleCountPercentile, metrics: input.metrics,
             stateTransitionedTimestamp: now)
-        var created = false
-        try c.alarmChange {
-            try c.alarms.modify(c.scope, input.alarmName) { current throws -> (AlarmStore.Alarm, [AlarmStore.HistoryEntry])? in
-                switch current {
-                case .composite?:
-                    throw CloudWatchError.invalidParameterValue("The alarm \(input.alarmName) is a composite alarm; PutMetricAlarm cannot replace it.")
-                case .metric(let old)?:
-                    alarm.stateValue = old.stateValue
-                    alarm.stateReason = old.stateReason
-                    alarm.stateReasonData = old.stateReasonData
-                    alarm.stateUpdatedTimestamp = old.stateUpdatedTimestamp
-                    alarm.stateTransitionedTimestamp = old.stateTransitionedTimestamp
-                case nil:
-                    created = true
-                }
-                let stored = AlarmStore.Alarm.metric(alarm)
-                return (stored, [AlarmDefinition.configurationHistory(stored, created: created, millis: c.now)])
-            }
-            if created, !tags.isEmpty { try c.alarms.tag(AlarmDefinition.arn(c, input.alarmName), tags) }
-        }
+        try AlarmDefinition.store(.metric(alarm), tags: tags, c)
         return Output()
     }
 }
