@@ -27,7 +27,7 @@ public final class CloudWatchService: AWSService {
 
     static let description = OperationDispatcher<CloudWatchContext>.Description(
         targetPrefix: CloudWatchAPI.targetPrefix, json: .awsJSON10, rpcV2CBOR: true, query: true,
-        dialect: WireProtocol.Dialect(xmlNamespace: namespace, queryCompatible: true), unrepresentable: .invalidParameterValue,
+        dialect: WireProtocol.Dialect(xmlNamespace: namespace, queryCompatible: true, validationCode: "ValidationError"), unrepresentable: .invalidParameterValue,
         notImplemented: { CloudWatchError.notImplemented($0).awsError },
         unknownAction: { CloudWatchError.invalidAction($0).awsError })
 

@@ -56,11 +56,16 @@ public enum WireProtocol: Sendable, Equatable {
         /// Written before the code in a JSON error's `__type` (DynamoDB's
         /// `com.amazonaws.dynamodb.v20120810#`); clients read what follows the `#`.
         public var errorTypeNamespace: String
+        /// The code of a broken model constraint: awsQuery services say `ValidationError`
+        /// where JSON services say `ValidationException`.
+        public var validationCode: String
 
-        public init(xmlNamespace: String = "", queryCompatible: Bool = false, errorTypeNamespace: String = "") {
+        public init(xmlNamespace: String = "", queryCompatible: Bool = false, errorTypeNamespace: String = "",
+                    validationCode: String = "ValidationException") {
             self.xmlNamespace = xmlNamespace
             self.queryCompatible = queryCompatible
             self.errorTypeNamespace = errorTypeNamespace
+            self.validationCode = validationCode
         }
     }
 
@@ -88,6 +93,8 @@ public enum WireProtocol: Sendable, Equatable {
     }
 
     public func errorResponse(_ error: AWSError, dialect: Dialect, requestId: String) -> ServiceResponse {
+        // The query code of a broken constraint is the dialect's; JSON bodies keep the shape's.
+        let queryCode = error.code == AWSError.validation("").code ? dialect.validationCode : error.code
         var headers = headers(requestId: requestId)
         let body: [UInt8]
         switch self {
@@ -100,10 +107,12 @@ public enum WireProtocol: Sendable, Equatable {
         case .rpcV2CBOR:
             body = CBORWriter.error(error)
         case .awsQuery:
-            body = AWSQueryProtocol.errorXML(error, namespace: dialect.xmlNamespace, requestId: requestId)
+            var queryError = error
+            queryError.code = queryCode
+            body = AWSQueryProtocol.errorXML(queryError, namespace: dialect.xmlNamespace, requestId: requestId)
         }
         if dialect.queryCompatible && self != .awsQuery {
-            headers.add("x-amzn-query-error", "\(error.code);\(error.status >= 500 ? "Receiver" : "Sender")")
+            headers.add("x-amzn-query-error", "\(queryCode);\(error.status >= 500 ? "Receiver" : "Sender")")
         }
         return ServiceResponse(status: error.status, headers: headers, body: body)
     }
