@@ -3,6 +3,9 @@ import EddyWire
 /// CloudWatch's errors, mapped to the wire in one place.
 enum CloudWatchError: Error, AWSErrorConvertible {
     case invalidParameterValue(String)
+    /// A broken rule the model cannot state (an expression that does not compute): the
+    /// constraint error, `ValidationError` in awsQuery.
+    case validation(String)
     case missingParameter(String)
     case invalidParameterCombination(String)
     case invalidNextToken(String)
@@ -20,6 +23,7 @@ enum CloudWatchError: Error, AWSErrorConvertible {
     var awsError: AWSError {
         switch self {
         case .invalidParameterValue(let m): AWSError(code: "InvalidParameterValue", message: m)
+        case .validation(let m): AWSError.validation(m)
         case .missingParameter(let m): AWSError(code: "MissingParameter", message: m)
         case .invalidParameterCombination(let m): AWSError(code: "InvalidParameterCombination", message: m)
         case .invalidNextToken(let m): AWSError(code: "InvalidNextToken", message: m)

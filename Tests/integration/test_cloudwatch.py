@@ -116,7 +116,8 @@ def test_get_metric_data_with_math(server):
     assert page["MetricDataResults"][0]["Values"] == [30, 20] and page["NextToken"]
     with pytest.raises(ClientError) as e:
         cw.get_metric_data(StartTime=base, EndTime=now, MetricDataQueries=[{"Id": "x", "Expression": "ANOMALY_DETECTION_BAND(a)"}])
-    assert e.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert e.value.response["Error"]["Code"] == "ValidationError"
+    assert "Eddy does not support the function ANOMALY_DETECTION_BAND" in e.value.response["Error"]["Message"]
 
 
 def test_prometheus_metrics_endpoint(server, kinesis):

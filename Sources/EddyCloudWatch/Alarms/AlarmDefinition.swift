@@ -112,8 +112,15 @@ enum AlarmDefinition {
                 }
             }
         }
-        // Expressions are checked by computing them over no data.
-        _ = try CloudWatchAPI.GetMetricData.evaluate(metrics, start: c.now / 1000 - 60, end: c.now / 1000, c)
+        // CloudWatch graphs searches but cannot alarm on them.
+        for q in metrics where q.expression.map({ $0.uppercased().contains("SEARCH(") }) == true {
+            throw .validation("Error in expression \(q.id): SEARCH is not supported in alarms.")
+        }
+        // Expressions are checked by computing them over a minute; the alarm compares one series.
+        let checked = try MetricQueries.evaluate(metrics, start: c.now / 1000 - 60, end: c.now / 1000, c)
+        if let target = returning.first, target.expression != nil, (checked.results[target.id] ?? []).count > 1 {
+            throw .validation("Error in expression \(target.id): an alarm compares one time series, and this expression gives an array.")
+        }
         return AlarmCriteria.period(of: metrics)
     }
 

@@ -41,9 +41,9 @@ struct AlarmEvaluator: Sendable {
         guard let criteria = AlarmCriteria.of(a) else { return nil }
         let (start, end) = AlarmEvaluation.range(nowMillis: c.now, criteria: criteria)
         let (queries, target) = AlarmCriteria.queries(a)
-        guard let result = try? CloudWatchAPI.GetMetricData.evaluate(queries, start: start, end: end, c) else { return nil }
-        let counts = result.series[AlarmCriteria.sampleCountId] ?? [:]
-        let points = (result.series[target] ?? [:]).map {
+        guard let result = try? MetricQueries.evaluate(queries, start: start, end: end, c) else { return nil }
+        let counts = result.single(AlarmCriteria.sampleCountId)?.points ?? [:]
+        let points = (result.single(target)?.points ?? [:]).map {
             AlarmEvaluation.Point(start: $0.key, value: $0.value, sampleCount: a.metrics == nil ? counts[$0.key] : nil)
         }
         let outcome = AlarmEvaluation.evaluate(criteria, points: points, nowMillis: c.now)

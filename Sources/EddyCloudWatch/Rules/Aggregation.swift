@@ -8,12 +8,14 @@ struct PeriodAggregate {
 
     init(unit: String) { self.unit = unit }
 
-    mutating func add(_ r: MetricStore.Row) {
+    /// `keepingSamples: false` where no percentile is asked (Metrics Insights), so thousands
+    /// of metrics do not pile up their samples.
+    mutating func add(_ r: MetricStore.Row, keepingSamples: Bool = true) {
         count += r.count
         sum += r.sum
         minimum = min(minimum, r.minimum)
         maximum = max(maximum, r.maximum)
-        samples += r.samples
+        if keepingSamples { samples += r.samples }
     }
 
     static func periods(_ rows: [MetricStore.Row], period: Int64) -> [Int64: PeriodAggregate] {
