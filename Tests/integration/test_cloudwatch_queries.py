@@ -197,3 +197,53 @@ def test_alarms_on_kinesis_metrics_of_real_streams(server):
                             Metrics=[{"Id": "s", "ReturnData": True, "Period": 60,
                                       "Expression": "SEARCH('{AWS/Kinesis,StreamName} IncomingRecords', 'Sum', 60)"}])
     assert e.value.response["Error"]["Code"] == "ValidationError" and "SEARCH" in e.value.response["Error"]["Message"]
+
+
+def raw_json(server, op, body):
+    import json
+    status, _, out = http(server, "POST", "/", json.dumps(body).encode(),
+                          {"X-Amz-Target": f"GraniteServiceVersion20100801.{op}", "Content-Type": "application/x-amz-json-1.0"})
+    return status, out
+
+
+def test_put_metric_data_refuses_at_the_door_and_answers_doubles_and_units_as_aws(server):
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    refused = [
+        ({"MetricName": "M", "Value": 1, "Timestamp": now - datetime.timedelta(days=15)}, "InvalidParameterValue", "two weeks in the past"),
+        ({"MetricName": "M", "Value": 1, "Timestamp": now + datetime.timedelta(hours=3)}, "InvalidParameterValue", "two hours in the future"),
+        ({"MetricName": "M", "StatisticValues": {"SampleCount": 2, "Sum": 100, "Minimum": 1, "Maximum": 3}}, "InvalidParameterValue", "Sum"),
+        ({"MetricName": "M", "StatisticValues": {"SampleCount": 2, "Sum": 4, "Minimum": 3, "Maximum": 1}}, "InvalidParameterValue", "Maximum"),
+        ({"MetricName": "M", "Value": 1, "Values": [1.0]}, "InvalidParameterCombination", "mutually exclusive"),
+        ({"MetricName": "M", "Values": [1.0] * 151}, "InvalidParameterValue", "150"),
+        ({"MetricName": "M", "Value": 2.0 ** 361}, "InvalidParameterValue", "Value"),
+        ({"MetricName": "M", "Value": 1e-300}, "InvalidParameterValue", "Value"),
+    ]
+    for datum, code, words in refused:
+        with pytest.raises(ClientError) as e:
+            cw.put_metric_data(Namespace="Door", MetricData=[{"MetricName": "ok", "Value": 1}, datum])
+        assert e.value.response["Error"]["Code"] == code and words in e.value.response["Error"]["Message"], (datum, e.value.response)
+        assert "MetricData.member.2" in e.value.response["Error"]["Message"]
+    # NaN never reaches the store: botocore would send it as a string, which the model refuses.
+    status, body = raw_json(server, "PutMetricData", {"Namespace": "Door", "MetricData": [{"MetricName": "M", "Value": "NaN"}]})
+    assert status == 400
+    # Nothing of a refused request was stored.
+    assert cw.list_metrics(Namespace="Door")["Metrics"] == []
+
+    cw.put_metric_data(Namespace="Units", MetricData=[{"MetricName": "M", "Value": 10, "Unit": "Count"},
+                                                      {"MetricName": "M", "Value": 3, "Unit": "Seconds"}])
+    start, end = time.time() - 600, time.time() + 600
+    status, body = raw_json(server, "GetMetricStatistics", {"Namespace": "Units", "MetricName": "M", "StartTime": start, "EndTime": end,
+                                                            "Period": 1200, "Statistics": ["Sum"]})
+    assert status == 200 and b'"Sum":10.0,"Unit":"Count"' in body and b'"Sum":3.0,"Unit":"Seconds"' in body, body
+    status, headers, body = http(server, "POST", "/service/GraniteServiceVersion20100801/operation/GetMetricStatistics",
+                                 cbor2.dumps({"Namespace": "Units", "MetricName": "M", "StartTime": cbor2.CBORTag(1, start),
+                                              "EndTime": cbor2.CBORTag(1, end), "Period": 1200, "Statistics": ["Sum"], "Unit": "Count"}),
+                                 {"Content-Type": "application/cbor", "Accept": "application/cbor", "smithy-protocol": "rpc-v2-cbor"})
+    assert status == 200 and b"cSum\xfb\x40\x24\x00\x00\x00\x00\x00\x00" in body  # 10.0 as a float64
+    assert [p["Sum"] for p in cbor2.loads(body)["Datapoints"]] == [10.0]
+    with pytest.raises(ClientError) as e:
+        cw.get_metric_statistics(Namespace="Units", MetricName="M", StartTime=now - datetime.timedelta(days=2), EndTime=now,
+                                 Period=60, Statistics=["Sum"])
+    assert e.value.response["Error"]["Code"] == "InvalidParameterCombination"
+    assert e.value.response["Error"]["Message"].startswith("You have requested up to 2,880 datapoints, which exceeds the limit of 1,440.")

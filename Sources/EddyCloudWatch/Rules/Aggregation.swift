@@ -27,6 +27,12 @@ struct PeriodAggregate {
         return out
     }
 
+    /// High-resolution periods (under a minute) reach back three hours, as CloudWatch keeps
+    /// sub-minute data that long; earlier points are not answered at such periods.
+    static func visibleStart(_ start: Int64, period: Int64, nowMillis: Int64) -> Int64 {
+        period < 60 ? max(start, nowMillis / 1000 - 3 * 3600) : start
+    }
+
     func value(_ statistic: CloudWatchAPI.Statistic) -> Double {
         switch statistic {
         case .SampleCount: count

@@ -113,7 +113,8 @@ struct MetricQueries {
     static func series(of stat: CloudWatchAPI.MetricStat, start: Int64, end: Int64, _ c: CloudWatchContext) throws(CloudWatchError) -> TimeSeries {
         let rows = try c.storage {
             try c.store.rows(account: c.request.accountId, region: c.request.region, namespace: stat.metric.namespace ?? "",
-                             name: stat.metric.metricName ?? "", dimensions: (stat.metric.dimensions ?? []).pairs, start: start, end: end)
+                             name: stat.metric.metricName ?? "", dimensions: (stat.metric.dimensions ?? []).pairs,
+                             start: PeriodAggregate.visibleStart(start, period: Int64(stat.period), nowMillis: c.now), end: end)
         }
         do throws(MathFailure) {
             return TimeSeries(period: Int64(stat.period), points: try statistic(stat.stat, of: rows, unit: stat.unit?.rawValue, period: Int64(stat.period)))

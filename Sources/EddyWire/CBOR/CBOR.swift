@@ -150,7 +150,9 @@ public struct CBORWriter: Sendable {
     public mutating func timestamp(_ t: Timestamp) {
         switch timestamps {
         case .epochMillis: int(t.millis)
-        case .taggedSeconds: tag(1); double(t.seconds)
+        case .taggedSeconds:
+            tag(1)
+            if t.millis % 1000 == 0 { int(t.millis / 1000) } else { double(t.seconds) }
         }
     }
 
@@ -182,8 +184,9 @@ public struct CBORWriter: Sendable {
         if v >= 0 { head(0, UInt64(v)) } else { head(1, UInt64(-1 - v)) }
     }
 
+    /// Always a float64, as AWS writes a double (an integer would be read back as a long by
+    /// strict decoders).
     public mutating func double(_ v: Double) {
-        if v == v.rounded(), v.magnitude < 9e15 { int(Int64(v)); return }
         bytes.append(0xFB)
         appendBE(v.bitPattern)
     }

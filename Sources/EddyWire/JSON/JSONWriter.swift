@@ -55,11 +55,8 @@ public struct JSONWriter: Sendable {
             return
         }
         separate()
-        if value == value.rounded(), value.magnitude < 1e15 {
-            appendASCII(String(Int64(value)))
-        } else {
-            appendASCII(String(value))
-        }
+        // AWS's JSON services are Java: a double is written `10.0`, `1.0E-4`, never `10`.
+        appendASCII(JavaDouble.text(value))
         needsComma = true
     }
 
