@@ -516,6 +516,15 @@ def drive_boto3(endpoint, log):
         {"Id": "m2", "MetricStat": {"Metric": {"Namespace": "Seed", "MetricName": "Size"}, "Period": 60, "Stat": "Average", "Unit": "Bytes"}},
         {"Id": "e1", "Expression": "m1 * 2 + RATE(m1)", "Label": "doubled"},
         {"Id": "e2", "Expression": "SUM(METRICS())"}]))
+    attempt("insights", lambda: cw.get_metric_data(StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(minutes=5),
+                                                   MetricDataQueries=[{"Id": "q", "Period": 60, "Label": "busiest", "Expression":
+        "SELECT SUM(IncomingRecords) FROM SCHEMA(\"AWS/Kinesis\", StreamName) WHERE StreamName != 'canary' GROUP BY StreamName ORDER BY SUM() DESC LIMIT 5"}]))
+    attempt("math functions", lambda: cw.get_metric_data(StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(minutes=5),
+                                                         MetricDataQueries=[
+        {"Id": "m1", "MetricStat": {"Metric": {"Namespace": "Seed", "MetricName": "Latency"}, "Period": 60, "Stat": "p99"}, "ReturnData": False},
+        {"Id": "filled", "Expression": "FILL(m1, REPEAT)"}, {"Id": "big", "Expression": "IF(m1 > 100, 1, 0)"},
+        {"Id": "total", "Expression": "RUNNING_SUM(FILL(m1, 0))"}, {"Id": "delta", "Expression": "DIFF(m1) / PERIOD(m1)"},
+        {"Id": "found", "Expression": "SEARCH('{Seed,Host} MetricName=\"Many\"', 'Maximum', 300)", "Label": "hosts"}]))
     attempt("kinesis metric", lambda: cw.get_metric_statistics(Namespace="AWS/Kinesis", MetricName="IncomingRecords",
                                                                Dimensions=[{"Name": "StreamName", "Value": "seed"}],
                                                                StartTime=now - datetime.timedelta(hours=1), EndTime=now + datetime.timedelta(hours=1),

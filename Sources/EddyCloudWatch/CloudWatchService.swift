@@ -1,5 +1,6 @@
 import EddyWire
 import Logging
+import Synchronization
 
 /// CloudWatch metrics on the shared port, in the protocols clients use: awsJson 1.0
 /// (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, botocore), awsQuery (form body with
@@ -12,6 +13,8 @@ public final class CloudWatchService: AWSService {
     let logger: Logger
     let dispatcher: OperationDispatcher<CloudWatchContext>
     let clock: @Sendable () -> Int64
+    /// What evaluating alarms has cost so far, for `/metrics` (and the benchmark).
+    let evaluationCost = Mutex<(rounds: Int, alarms: Int, nanoseconds: UInt64)>((0, 0, 0))
     static let namespace = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 
     static let actions: [any CloudWatchAction.Type] = [
@@ -79,24 +82,46 @@ public final class CloudWatchService: AWSService {
         var lastStandard = Int64.min
         while !Task.isCancelled {
             let now = clock()
-            let due = lastStandard == Int64.min || now - lastStandard >= standard
+            // Rounds wake on tick boundaries, a little early or late: half a tick of slack.
+            let due = lastStandard == Int64.min || now - lastStandard >= standard - tick / 2
             if due { lastStandard = now }
-            evaluator.run(nowMillis: now, standard: due)
+            let began = ContinuousClock.now
+            let evaluated = evaluator.run(nowMillis: now, standard: due)
+            let took = ContinuousClock.now - began
+            evaluationCost.withLock {
+                $0.rounds += 1
+                $0.alarms += evaluated
+                $0.nanoseconds += UInt64(max(0, took.components.seconds)) * 1_000_000_000 + UInt64(max(0, took.components.attoseconds / 1_000_000_000))
+            }
             try? await Task.sleep(for: .milliseconds(tick - now.floorMod(tick)))
         }
     }
 
-    /// Each alarm's state for `/metrics`: one gauge per alarm and state, 1 for the state it is in.
+    /// Each alarm's state for `/metrics`: one gauge per alarm and state, 1 for the state it is in;
+    /// and what evaluating them has cost.
     public func alarmPrometheusText() -> String {
-        var out = ""
+        let cost = evaluationCost.withLock { $0 }
+        let out = """
+            # HELP eddy_cloudwatch_alarm_evaluation_rounds_total Alarm evaluation rounds run
+            # TYPE eddy_cloudwatch_alarm_evaluation_rounds_total counter
+            eddy_cloudwatch_alarm_evaluation_rounds_total \(cost.rounds)
+            # HELP eddy_cloudwatch_alarm_evaluations_total Alarms evaluated, over all rounds
+            # TYPE eddy_cloudwatch_alarm_evaluations_total counter
+            eddy_cloudwatch_alarm_evaluations_total \(cost.alarms)
+            # HELP eddy_cloudwatch_alarm_evaluation_seconds_total Time spent evaluating alarms
+            # TYPE eddy_cloudwatch_alarm_evaluation_seconds_total counter
+            eddy_cloudwatch_alarm_evaluation_seconds_total \(Double(cost.nanoseconds) / 1e9)
+
+            """
+        var states = ""
         for scope in alarms.scopes().sorted(by: { ($0.account, $0.region) < ($1.account, $1.region) }) {
             for alarm in alarms.alarms(scope) {
-                if out.isEmpty { out = "# HELP eddy_cloudwatch_alarm_state CloudWatch alarm states\n# TYPE eddy_cloudwatch_alarm_state gauge\n" }
+                if states.isEmpty { states = "# HELP eddy_cloudwatch_alarm_state CloudWatch alarm states\n# TYPE eddy_cloudwatch_alarm_state gauge\n" }
                 for state in [CloudWatchAPI.StateValue.OK, .ALARM, .INSUFFICIENT_DATA] {
-                    out += "eddy_cloudwatch_alarm_state{account=\"\(scope.account)\",region=\"\(scope.region)\",alarm=\"\(MetricStore.escape(alarm.name))\",state=\"\(state.rawValue)\"} \(alarm.state == state ? 1 : 0)\n"
+                    states += "eddy_cloudwatch_alarm_state{account=\"\(scope.account)\",region=\"\(scope.region)\",alarm=\"\(MetricStore.escape(alarm.name))\",state=\"\(state.rawValue)\"} \(alarm.state == state ? 1 : 0)\n"
                 }
             }
         }
-        return out
+        return out + states
     }
 }

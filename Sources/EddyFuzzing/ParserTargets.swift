@@ -24,6 +24,8 @@ enum ParserTargets {
         FuzzTarget("kpl", "a KPL aggregate body: de-aggregation as Firehose does it", run: kpl),
         FuzzTarget("expression", "a DynamoDB condition, update or projection expression: parsed, evaluated and applied",
                    run: { check(ExpressionFuzzing.run($0), "an expression failed other than with a validation error") }),
+        FuzzTarget("metricmath", "a CloudWatch metric math expression, search expression or Metrics Insights query: computed and matched",
+                   run: { check(MetricMathFuzzing.run($0), "a metric math expression made more points than a query answers") }),
     ]
 
     static func json(_ input: [UInt8]) {

@@ -10,7 +10,7 @@ struct EddyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eddy-bench",
         abstract: "Benchmark Eddy on loopback and print the figures.",
-        subcommands: [KinesisBench.self, S3Bench.self, DynamoDBBench.self],
+        subcommands: [KinesisBench.self, S3Bench.self, DynamoDBBench.self, AlarmBench.self],
         defaultSubcommand: KinesisBench.self)
 }
 
@@ -235,6 +235,16 @@ final class ServerProcess: @unchecked Sendable {
         self.process = process
         self.port = port
         self.readyAt = readyAt
+    }
+
+    /// User plus system CPU seconds the server has used (from /proc).
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based, of the whole line).
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     func rssMiB() -> Double {

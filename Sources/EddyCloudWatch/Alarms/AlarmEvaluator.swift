@@ -10,25 +10,31 @@ struct AlarmEvaluator: Sendable {
     let alarms: AlarmStore
     let logger: Logger
 
-    /// One round. `standard`: whether standard-resolution alarms are due too.
-    func run(nowMillis: Int64, standard: Bool) {
+    /// One round. `standard`: whether standard-resolution alarms are due too. Answers how
+    /// many alarms it evaluated.
+    @discardableResult
+    func run(nowMillis: Int64, standard: Bool) -> Int {
+        var evaluated = 0
         for scope in alarms.scopes() {
             let context = CloudWatchContext(store: metrics, alarms: alarms,
                                             request: RequestContext(service: "monitoring", region: scope.region, accountId: scope.account,
                                                                     requestId: ""), now: nowMillis)
             for alarm in alarms.alarms(scope) {
                 guard case .metric(let a) = alarm, Self.isHighResolution(a) || standard else { continue }
+                evaluated += 1
                 guard let outcome = evaluate(a, context) else { continue }
                 transition(scope, alarm.name, to: outcome, nowMillis: nowMillis)
             }
             // Composite alarms see their children's new states.
             for alarm in alarms.alarms(scope) {
                 guard case .composite(let a) = alarm else { continue }
+                evaluated += 1
                 if let outcome = CompositeEvaluation.evaluate(a, in: scope, alarms), outcome.state != alarm.state {
                     transition(scope, alarm.name, to: outcome, nowMillis: nowMillis)
                 }
             }
         }
+        return evaluated
     }
 
     static func isHighResolution(_ a: CloudWatchAPI.MetricAlarm) -> Bool {
