@@ -193,12 +193,35 @@ def test_composite_alarms_rules_suppressors_and_deletes(server):
     assert cw.describe_alarms()["CompositeAlarms"] == []
     c = alarm(cw, "pipeline-down")
     assert c["AlarmRule"] == 'ALARM(throttles) AND NOT ALARM("maintenance")' and c["ActionsSuppressorWaitPeriod"] == 60
+    # A second composite that waits two seconds for its suppressor before acting.
+    cw.put_composite_alarm(AlarmName="page-on-throttles", AlarmRule="ALARM(throttles)", AlarmActions=[TOPIC],
+                           ActionsSuppressor="maintenance", ActionsSuppressorWaitPeriod=2, ActionsSuppressorExtensionPeriod=1)
     wait_state(cw, "pipeline-down", "OK")
     put(cw, "Throttles", 4)
     c = wait_state(cw, "pipeline-down", "ALARM")
     assert c["StateReason"].startswith("arn:aws:cloudwatch:us-east-1:000000000000:alarm:throttles transitioned to ALARM at ")
     assert json.loads(c["StateReasonData"])["triggeringAlarms"][0]["state"]["value"] == "ALARM"
-    assert len(cw.describe_alarm_history(AlarmName="pipeline-down", AlarmTypes=["CompositeAlarm"], HistoryItemType="Action")["AlarmHistoryItems"]) == 1
+
+    def actions(name):
+        return cw.describe_alarm_history(AlarmName=name, AlarmTypes=["CompositeAlarm"], HistoryItemType="Action")["AlarmHistoryItems"]
+    # The actions wait (60 s by default) for the suppressor to go into ALARM.
+    assert (c["ActionsSuppressedBy"], c["ActionsSuppressedReason"]) == ("WaitPeriod", "Actions suppressed by WaitPeriod")
+    assert actions("pipeline-down") == []
+    waited = wait_state(cw, "page-on-throttles", "ALARM")
+    deadline = time.time() + 10
+    while alarm(cw, "page-on-throttles").get("ActionsSuppressedBy") == "WaitPeriod" and time.time() < deadline:
+        time.sleep(0.2)
+    settled = alarm(cw, "page-on-throttles")
+    assert "ActionsSuppressedBy" not in settled and len(actions("page-on-throttles")) == 1
+    assert actions("page-on-throttles")[0]["Timestamp"] >= waited["StateTransitionedTimestamp"] + datetime.timedelta(seconds=1.9)
+    # The suppressor goes into ALARM while pipeline-down still waits: its actions never run.
+    put(cw, "Maintenance", 1)
+    wait_state(cw, "maintenance", "ALARM")
+    deadline = time.time() + 10
+    while alarm(cw, "pipeline-down").get("ActionsSuppressedBy") == "WaitPeriod" and time.time() < deadline:
+        time.sleep(0.2)
+    assert alarm(cw, "pipeline-down")["ActionsSuppressedBy"] == "Alarm" and actions("pipeline-down") == []
+    cw.delete_alarms(AlarmNames=["page-on-throttles"])
     assert cw.describe_alarm_history(AlarmName="pipeline-down")["AlarmHistoryItems"] == []  # metric alarms only, unless asked
     children = cw.describe_alarms(ChildrenOfAlarmName="pipeline-down", AlarmTypes=["MetricAlarm"])["MetricAlarms"]
     assert sorted(a["AlarmName"] for a in children) == ["maintenance", "throttles"]

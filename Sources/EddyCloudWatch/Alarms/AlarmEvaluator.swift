@@ -31,6 +31,10 @@ struct AlarmEvaluator: Sendable {
                 evaluated += 1
                 if let outcome = CompositeEvaluation.evaluate(a, in: scope, alarms), outcome.state != alarm.state {
                     transition(scope, alarm.name, to: outcome, nowMillis: nowMillis)
+                } else if a.actionsSuppressedBy == .WaitPeriod {
+                    _ = try? alarms.modify(scope, alarm.name) { current in
+                        current.flatMap { CompositeEvaluation.settleWaitPeriod($0, in: scope, alarms, nowMillis: nowMillis) }
+                    }
                 }
             }
         }
@@ -64,7 +68,8 @@ struct AlarmEvaluator: Sendable {
             guard let current, current.state != outcome.state else { return nil }
             from = current.state
             let change = AlarmTransitions.Change(state: outcome.state, reason: outcome.reason, reasonData: outcome.reasonData, millis: nowMillis)
-            return AlarmTransitions.apply(change, to: current, suppression: CompositeEvaluation.suppression(current, in: scope, alarms, nowMillis: nowMillis))
+            return AlarmTransitions.apply(change, to: current, suppression: CompositeEvaluation.suppression(current, entering: outcome.state, in: scope, alarms,
+                                                                                                 nowMillis: nowMillis))
         }
         guard let from, let written, written.state == outcome.state else { return false }
         logger.info("alarm \(name) (\(scope.region)) \(from.rawValue) -> \(outcome.state.rawValue): \(outcome.reason)")

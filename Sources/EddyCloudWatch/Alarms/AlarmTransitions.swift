@@ -52,21 +52,25 @@ enum AlarmTransitions {
         var history = [AlarmStore.HistoryEntry(name: alarm.name, millis: change.millis, alarmType: alarm.type, itemType: .StateUpdate,
                                                summary: "Alarm updated from \(old.rawValue) to \(change.state.rawValue)",
                                                data: String(decoding: w.bytes, as: UTF8.self))]
-        if change.runsActions, alarm.actionsEnabled, suppression == nil {
-            for arn in alarm.actions(for: change.state) {
-                var d = JSONWriter()
-                d.beginObject()
-                d.key("actionState"); d.string("Failed")
-                d.key("stateUpdateTimestamp"); d.int64(change.millis)
-                d.key("notificationResource"); d.string(arn)
-                d.key("error"); d.string(undeliverable)
-                d.endObject()
-                history.append(AlarmStore.HistoryEntry(name: alarm.name, millis: change.millis, alarmType: alarm.type, itemType: .Action,
-                                                       summary: "Failed to execute action \(arn). Received error: \"\(undeliverable)\"",
-                                                       data: String(decoding: d.bytes, as: UTF8.self)))
-            }
-        }
+        if change.runsActions, suppression == nil { history += actionItems(alarm, state: change.state, millis: change.millis) }
         return (next, history)
+    }
+
+    /// An Action history item for each action of `state` (none while actions are disabled).
+    static func actionItems(_ alarm: AlarmStore.Alarm, state: CloudWatchAPI.StateValue, millis: Int64) -> [AlarmStore.HistoryEntry] {
+        guard alarm.actionsEnabled else { return [] }
+        return alarm.actions(for: state).map { arn in
+            var d = JSONWriter()
+            d.beginObject()
+            d.key("actionState"); d.string("Failed")
+            d.key("stateUpdateTimestamp"); d.int64(millis)
+            d.key("notificationResource"); d.string(arn)
+            d.key("error"); d.string(undeliverable)
+            d.endObject()
+            return AlarmStore.HistoryEntry(name: alarm.name, millis: millis, alarmType: alarm.type, itemType: .Action,
+                                           summary: "Failed to execute action \(arn). Received error: \"\(undeliverable)\"",
+                                           data: String(decoding: d.bytes, as: UTF8.self))
+        }
     }
 
     static func state(_ w: inout JSONWriter, _ value: CloudWatchAPI.StateValue, _ reason: String?, _ data: String?) {

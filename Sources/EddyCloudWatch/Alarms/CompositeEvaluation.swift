@@ -50,9 +50,13 @@ enum CompositeEvaluation {
         }
     }
 
-    /// Why the alarm's actions do not run now, if they do not.
-    static func suppression(_ alarm: AlarmStore.Alarm, in scope: AlarmStore.Scope, _ alarms: AlarmStore,
-                            nowMillis: Int64) -> (CloudWatchAPI.ActionsSuppressedBy, String)? {
+    static let waitPeriodReason = "Actions suppressed by WaitPeriod"
+
+    /// Why the alarm's actions do not run now, if they do not. An alarm going into ALARM with
+    /// a WaitPeriod holds its actions that long for the suppressor to go into ALARM (the
+    /// evaluator then settles them, see `settleWaitPeriod`).
+    static func suppression(_ alarm: AlarmStore.Alarm, entering state: CloudWatchAPI.StateValue, in scope: AlarmStore.Scope,
+                            _ alarms: AlarmStore, nowMillis: Int64) -> (CloudWatchAPI.ActionsSuppressedBy, String)? {
         guard case .composite(let a) = alarm, let name = a.actionsSuppressor,
               let suppressor = lookup(name, in: scope, alarms) else { return nil }
         if suppressor.state == .ALARM { return (.Alarm, "Alarm \(name) is in ALARM state") }
@@ -61,7 +65,25 @@ enum CompositeEvaluation {
         if extension_ > 0, left > 0, nowMillis - left < extension_ {
             return (.ExtensionPeriod, "Extension period of \(a.actionsSuppressorExtensionPeriod ?? 0) seconds after \(name) left ALARM state")
         }
+        if state == .ALARM, (a.actionsSuppressorWaitPeriod ?? 0) > 0 { return (.WaitPeriod, waitPeriodReason) }
         return nil
+    }
+
+    /// A composite alarm whose actions wait: suppressed for good once the suppressor is in
+    /// ALARM, carried out once the WaitPeriod has passed without it. Nil when nothing changes.
+    static func settleWaitPeriod(_ alarm: AlarmStore.Alarm, in scope: AlarmStore.Scope, _ alarms: AlarmStore,
+                                 nowMillis: Int64) -> (AlarmStore.Alarm, [AlarmStore.HistoryEntry])? {
+        guard case .composite(var a) = alarm, a.actionsSuppressedBy == .WaitPeriod, a.stateValue == .ALARM else { return nil }
+        if let name = a.actionsSuppressor, lookup(name, in: scope, alarms)?.state == .ALARM {
+            a.actionsSuppressedBy = .Alarm
+            a.actionsSuppressedReason = "Alarm \(name) is in ALARM state"
+            return (.composite(a), [])
+        }
+        let since = transitioned(alarm)
+        guard nowMillis - since >= Int64(a.actionsSuppressorWaitPeriod ?? 0) * 1000 else { return nil }
+        a.actionsSuppressedBy = nil
+        a.actionsSuppressedReason = nil
+        return (.composite(a), AlarmTransitions.actionItems(alarm, state: .ALARM, millis: nowMillis))
     }
 
 }

@@ -16,7 +16,7 @@ extension CloudWatchAPI.SetAlarmState: CloudWatchAction {
                 let change = AlarmTransitions.Change(state: input.stateValue, reason: input.stateReason, reasonData: input.stateReasonData,
                                                      millis: c.now, runsActions: current.state != input.stateValue)
                 return AlarmTransitions.apply(change, to: current,
-                                              suppression: CompositeEvaluation.suppression(current, in: c.scope, c.alarms, nowMillis: c.now))
+                                              suppression: CompositeEvaluation.suppression(current, entering: input.stateValue, in: c.scope, c.alarms, nowMillis: c.now))
             }
         }
         return Output()
