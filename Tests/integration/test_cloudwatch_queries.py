@@ -114,6 +114,12 @@ def test_metric_math_functions_over_stored_data(server):
     assert sorted((x["Label"], sum(x["Values"])) for x in r) == [("eu a Orders", 60.0), ("eu b Orders", 4.0)]
     r = get(cw, [{"Id": "total", "Expression": "SUM(SEARCH('{Shop,Region,Store} Orders', 'Sum', 60))"}], minutes=3)
     assert r[0]["Values"] == [11.0, 20.0, 133.0]
+    # Dynamic labels, filled in per series.
+    r = get(cw, [{"Id": "s", "Label": "${PROP('Dim.Store')} peaked at ${MAX} (${DATAPOINT_COUNT} points, ${UNKNOWN})",
+                  "Expression": "SEARCH('{Shop,Region,Store} Orders Store=a', 'Sum', 60)"},
+                 {"Id": "m", "Label": "${LABEL} in ${PROP('Namespace')} every ${PROP('Period')} s, last ${LAST}",
+                  "MetricStat": stat("a")}], minutes=3)
+    assert sorted(x["Label"] for x in r) == ["Orders in Shop every 60 s, last 30.0", "a peaked at 30.0 (3 points, ${UNKNOWN})"]
 
 
 def test_broken_expressions_answer_validation_errors_in_every_protocol(server):

@@ -31,7 +31,9 @@ struct MetricQueries {
             }
             guard let stat = q.metricStat else { continue }
             var series = try self.series(of: stat, start: start, end: end, c)
-            series.label = q.label ?? stat.metric.metricName ?? q.id
+            series.properties = properties(namespace: stat.metric.namespace ?? "", name: stat.metric.metricName ?? "",
+                                           dimensions: (stat.metric.dimensions ?? []).pairs, stat: stat.stat, period: Int64(stat.period), c)
+            series.label = labelled(q.label, series, defaultLabel: stat.metric.metricName ?? q.id)
             values[q.id] = .series(series)
             out.results[q.id] = [series]
             metricIds.append(q.id)
@@ -60,13 +62,16 @@ struct MetricQueries {
             values[q.id] = value
             switch value {
             case .series(var s):
-                s.label = q.label ?? q.id
+                s.label = labelled(q.label, s, defaultLabel: s.label.isEmpty || s.properties.isEmpty ? q.id : s.label)
                 out.results[q.id] = [s]
             case .array(let list):
                 // Each series of an array is the expression's label and its own.
                 out.results[q.id] = list.map { s in
                     var s = s
-                    if let label = q.label, !label.isEmpty { s.label = s.label.isEmpty ? label : "\(label) \(s.label)" }
+                    guard let label = q.label, !label.isEmpty else { return s }
+                    // A dynamic label names each series itself; a plain one is put before the series' own.
+                    s.label = label.contains("${") ? DynamicLabel.render(label, s, defaultLabel: s.label)
+                        : (s.label.isEmpty ? label : "\(label) \(s.label)")
                     return s
                 }
             case .scalar(let x):
@@ -80,6 +85,19 @@ struct MetricQueries {
             }
         }
         return out
+    }
+
+    static func labelled(_ label: String?, _ s: TimeSeries, defaultLabel: String) -> String {
+        guard let label else { return defaultLabel }
+        return DynamicLabel.render(label, s, defaultLabel: defaultLabel)
+    }
+
+    static func properties(namespace: String, name: String, dimensions: [(name: String, value: String)], stat: String, period: Int64,
+                           _ c: CloudWatchContext) -> [String: String] {
+        var p = ["Namespace": namespace, "MetricName": name, "Stat": stat, "Period": String(period),
+                 "AccountId": c.request.accountId, "Region": c.request.region]
+        for d in dimensions { p["Dim.\(d.name)"] = d.value }
+        return p
     }
 
     /// Expressions ordered so that each comes after the expressions it reads (Kahn's
@@ -162,7 +180,9 @@ struct MetricQueries {
         for m in try candidates(namespace: nil, name: nil, end: end, c) where s.matches(m) {
             guard out.count < MetricSearch.maxResults else { break }
             let points = try self.statistic(statistic, of: try rows(m, start: start, end: end, c), unit: nil, period: period)
-            out.append(TimeSeries(label: (m.dimensions.map(\.value) + [m.name]).joined(separator: " "), period: period, points: points))
+            var s = TimeSeries(label: (m.dimensions.map(\.value) + [m.name]).joined(separator: " "), period: period, points: points)
+            s.properties = properties(namespace: m.namespace, name: m.name, dimensions: m.dimensions, stat: statistic, period: period, c)
+            out.append(s)
         }
         return out
     }

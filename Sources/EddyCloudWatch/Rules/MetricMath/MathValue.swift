@@ -11,6 +11,8 @@ struct TimeSeries: Sendable, Equatable {
     var label: String
     var period: Int64
     var points: [Int64: Double]
+    /// What dynamic labels' `${PROP('…')}` read: Namespace, MetricName, Dim.<name>, Stat, Period.
+    var properties: [String: String] = [:]
 
     init(label: String = "", period: Int64, points: [Int64: Double] = [:]) {
         self.label = label

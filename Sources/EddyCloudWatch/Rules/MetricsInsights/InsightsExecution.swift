@@ -33,8 +33,11 @@ extension MetricQueries {
         }
         keys = Array(keys.prefix(min(q.limit ?? InsightsQuery.maxSeries, InsightsQuery.maxSeries)))
         let series = keys.map { key in
-            TimeSeries(label: key.joined(separator: " "), period: period,
-                       points: (groups[key] ?? [:]).mapValues { Self.value(q.function, $0) })
+            var s = TimeSeries(label: key.joined(separator: " "), period: period,
+                               points: (groups[key] ?? [:]).mapValues { Self.value(q.function, $0) })
+            s.properties = properties(namespace: q.namespace, name: q.metricName, dimensions: Array(zip(q.groupBy, key)),
+                                      stat: q.function.rawValue, period: period, c)
+            return s
         }
         if q.groupBy.isEmpty { return .series(series.first ?? TimeSeries(period: period)) }
         return .array(series)
