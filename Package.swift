@@ -65,8 +65,10 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The web console at /_eddy/: its page and read APIs, through the services' own operations.
+        .target(name: "EddyConsole", dependencies: ["EddyWire"]),
         .executableTarget(name: "eddy", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyConsole", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -101,5 +103,6 @@ let package = Package(
         .testTarget(name: "EddyFuzzingTests", dependencies: ["EddyFuzzing", "EddyStorage"]),
         .testTarget(name: "EddyFirehoseTests", dependencies: ["EddyFirehose", "EddyWire", "EddyStorage"]),
         .testTarget(name: "EddyDynamoDBTests", dependencies: ["EddyDynamoDB", "EddyWire", "EddyStorage"]),
+        .testTarget(name: "EddyConsoleTests", dependencies: ["EddyConsole", "EddyWire"]),
     ]
 )

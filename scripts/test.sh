@@ -16,10 +16,15 @@ grep -E '✘|error:|Test run with|Executed [0-9]+ tests' .build/swift-test.log |
 [ "$rc" -eq 0 ] || { echo "swift test failed (exit $rc)"; exit "$rc"; }
 
 echo "== real-client tests"
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbor2, httpx, h2, amazon_kclpy" 2>/dev/null; then
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbor2, httpx, h2, amazon_kclpy, selenium" 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=5" "httpx[http2]>=0.27" \
-    "kclpy-ext==3.1.3.post4"
+    "kclpy-ext==3.1.3.post4" "selenium>=4.20"
+fi
+# The console tests drive a real browser: Debian's chromium and its driver.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  as_root=""; [ "$(id -u)" -ne 0 ] && as_root="sudo"
+  $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium chromium-driver
 fi
 # s3fs pins its own botocore (through aiobotocore), so it lives in a venv of its own.
 if ! .venv-s3fs/bin/python -c "import s3fs" 2>/dev/null; then

@@ -8,13 +8,16 @@ public struct AdminEndpoints: Sendable {
     let onReset: @Sendable () -> Void
     /// The metrics in Prometheus text format, for `GET /metrics`.
     let prometheus: (@Sendable () -> String)?
+    /// The web console, unless it is off (`--no-console`).
+    let site: (any LocalSite)?
 
     public init(services: [any AWSService], version: String, onReset: @escaping @Sendable () -> Void = {},
-                prometheus: (@Sendable () -> String)? = nil) {
+                prometheus: (@Sendable () -> String)? = nil, site: (any LocalSite)? = nil) {
         self.services = services
         self.version = version
         self.onReset = onReset
         self.prometheus = prometheus
+        self.site = site
     }
 
     /// Names health endpoints list, as LocalStack names them.

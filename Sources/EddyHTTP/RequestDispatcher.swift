@@ -23,6 +23,7 @@ package final class RequestDispatcher: Sendable {
     package struct Route: Sendable {
         package enum Target: Sendable {
             case admin
+            case site(any LocalSite)
             case unserved(String)
             case service(any AWSService)
         }
@@ -47,6 +48,9 @@ package final class RequestDispatcher: Sendable {
         let scrape = path == "/metrics" && query == nil && headers["Authorization"] == nil
         if (path.hasPrefix("/_eddy/") || path.hasPrefix("/_localstack/") || scrape) && admin.handles(method: method, path: path) {
             return Route(target: .admin, head: head("eddy"))
+        }
+        if path == "/_eddy" || path.hasPrefix("/_eddy/"), let site = admin.site, site.handles(method: method, path: path) {
+            return Route(target: .site(site), head: head("eddy"))
         }
         var probe = head("")
         switch router.destination(method: method, path: path, headers: headers, scope: scope, target: probe.target) {
@@ -109,6 +113,8 @@ package final class RequestDispatcher: Sendable {
             }
             return await admin.handle(method: route.head.method, path: route.head.path, requestId: requestId)
                 ?? ServiceRouter.notServed("this Eddy endpoint", requestId: requestId)
+        case .site(let site):
+            return await site.handle(ServiceRequest(head: route.head, body: body))
         case .unserved(let name):
             return ServiceRouter.notServed(name, requestId: requestId)
         case .service(let service):

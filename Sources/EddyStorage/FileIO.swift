@@ -105,6 +105,24 @@ public enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The bytes the files under `path` take (symbolic links not followed), walked with a
+    /// list of directories still to see rather than by recursion.
+    public static func size(of path: String) -> Int64 {
+        var total: Int64 = 0
+        var pending = [path]
+        var seen = 0
+        while let dir = pending.popLast(), seen < 1_000_000 {
+            for name in list(dir) {
+                seen += 1
+                var st = stat()
+                let full = dir + "/" + name
+                guard lstat(full, &st) == 0 else { continue }
+                if (st.st_mode & S_IFMT) == S_IFDIR { pending.append(full) } else { total += Int64(st.st_size) }
+            }
+        }
+        return total
+    }
+
     /// Removes a file or a directory tree.
     public static func remove(_ path: String) {
         if isDirectory(path) {

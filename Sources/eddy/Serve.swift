@@ -1,4 +1,5 @@
 import ArgumentParser
+import EddyConsole
 import EddyHTTP
 import EddyCloudWatch
 import EddyDynamoDB
@@ -56,6 +57,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "How long a stream stays UPDATING, in milliseconds. [EDDY_UPDATE_STREAM_MS]")
     var updateStreamMs: Int = Environment.int("EDDY_UPDATE_STREAM_MS") ?? 50
+
+    @Flag(help: "Turn off the web console at /_eddy/. [EDDY_NO_CONSOLE=1]")
+    var noConsole: Bool = Environment.bool("EDDY_NO_CONSOLE")
 
     @Flag(help: "Enforce AWS's per-shard throughput limits (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 reads/s out). [EDDY_THROUGHPUT_LIMITS=1]")
     var throughputLimits: Bool = Environment.bool("EDDY_THROUGHPUT_LIMITS")
@@ -188,9 +192,19 @@ struct Serve: AsyncParsableCommand {
         } else if tlsCert != nil || tlsKey != nil {
             throw ValidationErrorText("--tls-cert and --tls-key go together")
         }
+        var console: WebConsole?
+        if !noConsole {
+            let facts = WebConsole.Facts(version: Eddy.version, dataDirectory: ephemeral ? "(ephemeral) " + root : root,
+                                      startedMillis: WallClock.nowMillis(), defaultRegion: region, defaultAccountId: accountId,
+                                      diskUsage: { FileSystem.size(of: root) })
+            var verifying: Credentials?
+            if case .verify(let keys) = authentication { verifying = keys }
+            console = WebConsole(services: services, facts: facts, hosts: [host], credentials: verifying)
+        }
         let server = try HTTPServer(configuration: .init(host: host, port: port, limits: limits), router: router,
                                     admin: AdminEndpoints(services: services, version: Eddy.version,
-                                                         prometheus: { ((try? metrics.prometheusText()) ?? "") + cloudwatch.alarmPrometheusText() }),
+                                                         prometheus: { ((try? metrics.prometheusText()) ?? "") + cloudwatch.alarmPrometheusText() },
+                                                         site: console),
                                     logger: logger, tls: tls)
         let channel = try await server.start()
         let boundPort = channel.localAddress?.port ?? port
@@ -209,6 +223,7 @@ struct Serve: AsyncParsableCommand {
         }
         logger.info("fsync \(fsync.rawValue)\(fsync == .interval ? " every \(fsyncIntervalMs) ms" : "")")
         logger.info("listening on http://\(host):\(boundPort)\(tls != nil ? " and https://\(host):\(boundPort)" : "") (HTTP/1.1 and h2\(tls != nil ? "" : "c")); serving kinesis, firehose, s3, cloudwatch, dynamodb")
+        if !noConsole { logger.info("console at http://\(Self.isLoopback(host) || host == "0.0.0.0" ? "127.0.0.1" : host):\(boundPort)/_eddy/") }
         lifecycle.installSignalHandlers()
         Console.write("Ready.\n", to: STDOUT_FILENO)
 

@@ -1,0 +1,352 @@
+"""The web console at /_eddy/ in a real browser (Debian's chromium driven by Selenium): every page
+loads without console errors, a record put with boto3 shows in the live tail within a second, a
+Firehose delivery shows with its object decoded, a dashboard's widgets draw their series, an alarm
+turns red, the S3 browser pages through 2,500 keys, and payloads meant to run as script stay text.
+Full-page screenshots go to .build/console-screenshots/ (with each page's first paint)."""
+import datetime
+import gzip
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from conftest import EddyServer, wait_active
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHOTS = os.path.join(ROOT, ".build", "console-screenshots")
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture(scope="module")
+def server():
+    data = tempfile.mkdtemp(prefix="eddy-console-")
+    s = EddyServer(data, ["--alarm-interval", "1"]).start()
+    yield s
+    s.stop()
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver_path, chromium = shutil.which("chromedriver"), shutil.which("chromium")
+    assert driver_path and chromium, "the console tests need Debian's chromium and chromium-driver (scripts/test.sh installs them)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800", "--disable-dev-shm-usage"]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
+    d.set_page_load_timeout(20)
+    os.makedirs(SHOTS, exist_ok=True)
+    yield d
+    d.quit()
+
+
+TIMINGS = {}
+
+
+def visit(browser, server, fragment, name, wait_for=None, timeout=10):
+    """Loads a console page, waits for what it should show, saves a full-page screenshot and
+    its first paint, and fails on any error the page logged."""
+    # A fresh load each time, so the paint figures are a page's own.
+    browser.get("about:blank")
+    browser.get(f"{server.endpoint}/_eddy/#{fragment}")
+    if wait_for:
+        wait(browser, wait_for, timeout)
+    TIMINGS[name] = browser.execute_script(
+        "const p = performance.getEntriesByName('first-contentful-paint')[0];"
+        "return {firstPaintMs: p ? Math.round(p.startTime) : null, contentMs: Math.round(performance.now())}")
+    screenshot(browser, name)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors
+    assert browser.execute_script("return window.__xss") is None
+    return browser
+
+
+def wait(browser, css, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = browser.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            return found
+        time.sleep(0.05)
+    screenshot(browser, "failed-" + css.replace(" ", "_")[:40])
+    raise AssertionError(f"{css} never appeared; page: {browser.find_element(By.TAG_NAME, 'main').text[:500]}")
+
+
+def screenshot(browser, name):
+    size = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "clip": {
+        "x": 0, "y": 0, "width": size[0], "height": min(size[1], 6000), "scale": 1}})
+    import base64
+    with open(os.path.join(SHOTS, name + ".png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
+def test_overview_stream_page_live_tail_and_test_record(server, browser):
+    kinesis = server.client("kinesis")
+    kinesis.create_stream(StreamName="orders", ShardCount=2)
+    wait_active(kinesis, "orders")
+    kinesis.put_records(StreamName="orders", Records=[{"PartitionKey": f"k{i}", "Data": b'{"n": %d}' % i} for i in range(20)])
+    visit(browser, server, "/", "overview", "a[href='#/kinesis/orders']")
+    assert "orders" in browser.find_element(By.TAG_NAME, "main").text
+    visit(browser, server, "/kinesis", "kinesis-streams", "a[href='#/kinesis/orders']")
+    visit(browser, server, "/kinesis/orders", "kinesis-stream", "#tail-note")
+    wait(browser, "svg.lineage rect")
+    deadline = time.time() + 5
+    while "Tailing" not in browser.find_element(By.ID, "tail-note").text and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the tail's first GetShardIterator (LATEST) is taken
+    put_at = time.time()
+    kinesis.put_record(StreamName="orders", PartitionKey=XSS, Data=json.dumps({"order": 42, "note": XSS}).encode())
+    wait(browser, "#tail .rec", timeout=3)
+    seen_after = time.time() - put_at
+    TIMINGS["tail-latency-seconds"] = seen_after
+    assert seen_after < 1.0, f"the record reached the tail after {seen_after:.2f} s"
+    record = browser.find_element(By.CSS_SELECTOR, "#tail .rec")
+    assert '"order": 42' in record.find_element(By.CSS_SELECTOR, "pre.data").text
+    assert record.find_element(By.CSS_SELECTOR, "code.pk").text == XSS  # shown as text
+    assert browser.find_elements(By.CSS_SELECTOR, "#tail img") == [] and browser.execute_script("return window.__xss") is None
+    # A KPL aggregate is shown as the user records it holds.
+    kinesis.put_record(StreamName="orders", PartitionKey="agg", Data=kpl_aggregate([("a", b"first"), ("b", b"second")]))
+    deadline = time.time() + 3
+    while "KPL aggregate" not in browser.find_element(By.ID, "tail").text and time.time() < deadline:
+        time.sleep(0.05)
+    assert "second" in browser.find_element(By.ID, "tail").text and "KPL aggregate" in browser.find_element(By.ID, "tail").text
+    # The test record goes through PutRecord and comes back through the tail.
+    browser.find_element(By.ID, "put-data").clear()
+    browser.find_element(By.ID, "put-data").send_keys("from the page")
+    browser.find_element(By.ID, "put-send").click()
+    deadline = time.time() + 3
+    while "Put as" not in browser.find_element(By.ID, "put-note").text and time.time() < deadline:
+        time.sleep(0.05)
+    assert "Put as" in browser.find_element(By.ID, "put-note").text
+    deadline = time.time() + 3
+    while "from the page" not in browser.find_element(By.ID, "tail").text and time.time() < deadline:
+        time.sleep(0.05)
+    assert "from the page" in browser.find_element(By.ID, "tail").text
+    screenshot(browser, "kinesis-stream-tailing")
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def kpl_aggregate(records):
+    import hashlib
+
+    def varint(n):
+        out = b""
+        while True:
+            b = n & 0x7F
+            n >>= 7
+            out += bytes([b | (0x80 if n else 0)])
+            if not n:
+                return out
+
+    def field(number, payload):
+        return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+    keys = b"".join(field(1, k.encode()) for k, _ in records)
+    body = keys + b"".join(field(3, varint(1 << 3) + varint(i) + field(3, data)) for i, (_, data) in enumerate(records))
+    return b"\xf3\x89\x9a\xc2" + body + hashlib.md5(body).digest()
+
+
+def test_firehose_delivery_and_its_object_decoded(server, browser):
+    fh, s3 = server.client("firehose"), server.client("s3")
+    s3.create_bucket(Bucket="lake")
+    fh.create_delivery_stream(DeliveryStreamName="to-lake", DeliveryStreamType="DirectPut", ExtendedS3DestinationConfiguration={
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::lake", "Prefix": "events/",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 1}, "CompressionFormat": "GZIP"})
+    for _ in range(100):
+        if fh.describe_delivery_stream(DeliveryStreamName="to-lake")["DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE":
+            break
+        time.sleep(0.05)
+    fh.put_record_batch(DeliveryStreamName="to-lake", Records=[{"Data": json.dumps({"id": i, "text": XSS}).encode() + b"\n"} for i in range(5)])
+    deadline = time.time() + 15
+    while not s3.list_objects_v2(Bucket="lake", Prefix="events/").get("KeyCount") and time.time() < deadline:
+        time.sleep(0.2)
+    visit(browser, server, "/firehose", "firehose", "section[data-delivery-stream='to-lake'] a[href*='/object?key=']")
+    browser.find_element(By.CSS_SELECTOR, "section[data-delivery-stream='to-lake'] a[href*='/object?key=']").click()
+    lines = wait(browser, "ol.lines li")
+    assert len(lines) == 5 and '"id":0' in lines[0].text.replace(" ", "")
+    assert "gzip decoded" in browser.find_element(By.CSS_SELECTOR, "div.preview").text
+    visit(browser, server, browser.execute_script("return location.hash.slice(1)"), "s3-object-preview", "ol.lines li")
+
+
+def test_s3_browser_pages_through_2500_keys(server, browser):
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="many")
+    names = [f"logs/{i:05d}.txt" for i in range(2500)] + [f"logs/sub/{XSS}.txt", "top.json"]
+
+    def put(chunk):
+        client = server.client("s3")
+        for k in chunk:
+            client.put_object(Bucket="many", Key=k, Body=b'{"k": 1}' if k.endswith(".json") else b"hello")
+
+    threads = [threading.Thread(target=put, args=(names[i::8],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    visit(browser, server, "/s3/many", "s3-bucket", "a[href*='prefix=logs%2F']")
+    visit(browser, server, "/s3/many?prefix=logs%2F", "s3-folder", "#page-count")
+    keys, pages = set(), 0
+    while True:
+        pages += 1
+        for _ in range(50):
+            try:
+                keys.update(a.text for a in browser.find_elements(By.CSS_SELECTOR, "main table a[href*='/object?key=']"))
+                break
+            except StaleElementReferenceException:
+                time.sleep(0.02)
+        nxt = browser.find_elements(By.ID, "next-page")
+        if not nxt:
+            break
+        first = browser.find_element(By.CSS_SELECTOR, "main table tbody tr").text
+        nxt[0].click()
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            try:
+                rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+                if rows and rows[0].text != first:
+                    break
+            except StaleElementReferenceException:
+                pass  # the page was being drawn again
+            time.sleep(0.02)
+        assert pages < 40
+    assert len(keys) == 2500 and pages == 26  # the sub/ folder is listed first on page one
+    visit(browser, server, "/s3/many?prefix=logs%2Fsub%2F", "s3-xss-key", "main table a")
+    assert browser.find_element(By.CSS_SELECTOR, "main table a").text == XSS + ".txt"
+    visit(browser, server, "/s3/many/object?key=top.json", "s3-json-preview", "pre.preview")
+    assert json.loads(browser.find_element(By.CSS_SELECTOR, "pre.preview").text) == {"k": 1}
+
+
+def test_dashboard_widgets_and_alarm_turning_red(server, browser):
+    cw = server.client("cloudwatch")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for minute in range(5):
+        cw.put_metric_data(Namespace="Shop", MetricData=[
+            {"MetricName": "Orders", "Value": 10 + minute, "Timestamp": now - datetime.timedelta(minutes=minute), "Dimensions": [{"Name": "Store", "Value": "a"}]},
+            {"MetricName": "Orders", "Value": 3, "Timestamp": now - datetime.timedelta(minutes=minute), "Dimensions": [{"Name": "Store", "Value": "b"}]},
+            {"MetricName": "Latency", "Value": 100 + minute, "Timestamp": now - datetime.timedelta(minutes=minute)}])
+    cw.put_dashboard(DashboardName="shop", DashboardBody=json.dumps({"widgets": [
+        {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
+            "title": "Orders by store", "region": "us-east-1", "stat": "Sum", "period": 60,
+            "metrics": [["Shop", "Orders", "Store", "a"], [".", ".", ".", "b"]]}},
+        {"type": "metric", "x": 12, "y": 0, "width": 12, "height": 6, "properties": {
+            "title": "Latency", "region": "us-east-1", "stat": "Average", "period": 60, "metrics": [["Shop", "Latency", {"label": "p50-ish"}]]}},
+        {"type": "text", "x": 0, "y": 6, "width": 24, "height": 2, "properties": {"markdown": "# Runbook\nCall **on-call**. " + XSS}}]}))
+    visit(browser, server, "/dashboards/shop", "dashboard", "section.widget svg.chart path")
+    wait(browser, "section.widget:nth-child(2) svg.chart path")
+    charts = browser.find_elements(By.CSS_SELECTOR, "section.widget[data-widget-type='metric'] svg.chart")
+    assert len(charts) == 2
+    first = [p.get_attribute("data-series") for p in charts[0].find_elements(By.CSS_SELECTOR, "path")]
+    second = [p.get_attribute("data-series") for p in charts[1].find_elements(By.CSS_SELECTOR, "path")]
+    assert first == ["Orders a", "Orders b"] and second == ["p50-ish"], (first, second)
+    text = browser.find_element(By.CSS_SELECTOR, "section.widget[data-widget-type='text']")
+    assert text.find_element(By.TAG_NAME, "h3").text == "Runbook" and XSS in text.text
+    visit(browser, server, "/cloudwatch?namespace=Shop", "cloudwatch-metrics", "main table button")
+    browser.find_element(By.XPATH, "//main//table//button[text()='Latency']").click()
+    wait(browser, "#explorer-chart svg.chart path")
+    screenshot(browser, "cloudwatch-explorer")
+
+    cw.put_metric_alarm(AlarmName="latency " + XSS, Namespace="Shop", MetricName="Spikes", Statistic="Maximum", Period=10,
+                        EvaluationPeriods=1, Threshold=5, ComparisonOperator="GreaterThanThreshold")
+    visit(browser, server, "/alarms", "alarms-before", "main table .state-INSUFFICIENT_DATA")
+    cw.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "Spikes", "Value": 9, "StorageResolution": 1}])
+    wait(browser, "main table .state-ALARM", timeout=15)  # live: the page is not reloaded
+    row = browser.find_element(By.CSS_SELECTOR, "main table tbody tr")
+    assert row.find_element(By.TAG_NAME, "a").text == "latency " + XSS
+    screenshot(browser, "alarms-red")
+    browser.find_element(By.CSS_SELECTOR, "main table tbody tr a").click()
+    wait(browser, "svg.chart line.threshold")
+    screenshot(browser, "alarm-detail")
+    assert browser.execute_script("return window.__xss") is None
+
+
+def test_phone_width_dark_mode_and_keyboard(server, browser):
+    browser.set_window_size(390, 844)
+    try:
+        visit(browser, server, "/", "overview-phone", "main h1")
+        visit(browser, server, "/kinesis/orders", "kinesis-stream-phone", "#tail-note")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 400, f"the page is {width} px wide at phone width"
+    finally:
+        browser.set_window_size(1280, 800)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        visit(browser, server, "/", "overview-dark", "main h1")
+        background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(15, 20, 25)", background
+        visit(browser, server, "/dashboards/shop", "dashboard-dark", "section.widget svg.chart path")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+    # Keyboard: the skip link comes first, then the brand and the sections, in order.
+    visit(browser, server, "/", "overview-keyboard", "main h1")
+    first = browser.execute_script("return document.querySelector('a[href], button, input, select, textarea').textContent")
+    assert first == "Skip to content"
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    browser.execute_script("document.querySelector('a.skip').focus()")
+    order = []
+    for _ in range(4):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        order.append(browser.switch_to.active_element.text)
+    assert order == ["Eddy", "Overview", "Kinesis", "Firehose"], order
+
+
+def test_console_is_safe_and_small(server):
+    req = urllib.request.Request(server.endpoint + "/_eddy/", headers={"Host": "evil.example"})
+    try:
+        urllib.request.urlopen(req, timeout=5)
+        raise AssertionError("answered another host")
+    except urllib.error.HTTPError as e:
+        assert e.code == 421
+    with urllib.request.urlopen(server.endpoint + "/_eddy/", timeout=5) as r:
+        csp = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+        page = r.read()
+    total = len(page)
+    for asset in ["console.js", "console.css"]:
+        with urllib.request.urlopen(server.endpoint + "/_eddy/" + asset, timeout=5) as r:
+            total += len(r.read())
+    TIMINGS["asset-bytes"] = total
+    assert total < 200_000
+    # Objects are downloads, never pages of this origin.
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="web")
+    s3.put_object(Bucket="web", Key="evil.html", Body=b"<script>alert(1)</script>", ContentType="text/html")
+    with urllib.request.urlopen(server.endpoint + "/_eddy/api/s3/download?bucket=web&key=evil.html&inline=1", timeout=5) as r:
+        assert r.headers["Content-Type"] == "application/octet-stream" and r.headers["Content-Disposition"].startswith("attachment")
+    os.makedirs(SHOTS, exist_ok=True)
+    with open(os.path.join(SHOTS, "timings.json"), "w") as f:
+        json.dump(TIMINGS, f, indent=1)
+
+
+def test_no_console_flag_and_auth_verify(data_dir):
+    s = EddyServer(data_dir, ["--no-console"]).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(s.endpoint + "/_eddy/", timeout=5)
+        assert e.value.code in (400, 404, 501)
+    finally:
+        s.stop()
+    s = EddyServer(data_dir, ["--auth", "verify", "--credentials", "AKIDCONSOLE:sekret:123456789012"]).start()
+    try:
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(s.endpoint + "/_eddy/api/overview", timeout=5)
+        assert e.value.code == 401 and e.value.headers["WWW-Authenticate"].startswith("Basic")
+        import base64
+        req = urllib.request.Request(s.endpoint + "/_eddy/api/overview",
+                                     headers={"Authorization": "Basic " + base64.b64encode(b"AKIDCONSOLE:sekret").decode()})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert json.loads(r.read())["accountId"] == "123456789012"
+    finally:
+        s.stop()
