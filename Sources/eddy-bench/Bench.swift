@@ -43,6 +43,9 @@ struct KinesisBench: AsyncParsableCommand {
     @Option(help: "fsync policy for the server under test.")
     var fsync: String = "interval"
 
+    @Flag(help: "Keep a console live tail of the stream open (curl) while PutRecords runs.")
+    var withTail = false
+
     func run() async throws {
         let readyTimes = try (0..<5).map { _ in try measureStartToReady() }
         print(String(format: "start-to-ready: median %.1f ms (min %.1f, max %.1f) over 5 starts",
@@ -58,6 +61,9 @@ struct KinesisBench: AsyncParsableCommand {
         _ = try await control.post(target: "Kinesis_20131202.CreateStream",
                                    body: ByteBuffer(string: #"{"StreamName":"bench","ShardCount":\#(shards)}"#))
         try await Task.sleep(for: .milliseconds(200))
+        // A page's live tail, read the whole time on a thread of its own (its events counted at the end).
+        let tail = withTail ? TailReader(port: server.port, path: "/_eddy/api/kinesis/tail?stream=bench") : nil
+        if tail != nil { try await Task.sleep(for: .milliseconds(500)) }
 
         // PutRecords: prebuilt bodies with distinct partition keys so every shard gets its share.
         let bodies = (0..<8).map { n in putRecordsBody(variant: n) }
@@ -92,6 +98,13 @@ struct KinesisBench: AsyncParsableCommand {
         print(String(format: "PutRecords: %.0f records/s, %.1f MB/s of data (%d calls x %d x %d B, %d shards, %d connections, %.2f s); call p50 %.2f ms p99 %.2f ms",
                      total / seconds, total * Double(recordBytes) / seconds / 1e6, calls, batch, recordBytes, shards, connections, seconds,
                      percentile(latencies, 0.5), percentile(latencies, 0.99)))
+        if let tail {
+            let events = tail.stop()
+            let batches = events.components(separatedBy: "event: records").count - 1
+            let seen = events.components(separatedBy: "\"seen\":").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +)
+            let sent = events.components(separatedBy: "\"sent\":").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +)
+            print("  with a live tail open: \(batches) event batches, \(sent) records sent of \(seen) read by the tail")
+        }
         try await Task.sleep(for: .milliseconds(1500))
         print(String(format: "RSS after %d records: %.1f MiB", calls * batch, server.rssMiB()))
 
@@ -270,5 +283,46 @@ final class ServerProcess: @unchecked Sendable {
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
+/// A console live tail read with a plain socket on its own thread, as a browser page would hold
+/// it open, until `stop()` (which answers what it read).
+final class TailReader: @unchecked Sendable {
+    let fd: Int32
+    let lock = NSLock()
+    var received: [UInt8] = []
+    let done = DispatchSemaphore(value: 0)
+
+    init(port: Int, path: String) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        let reader = self
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(reader.fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                reader.lock.lock()
+                reader.received += buffer[0..<n]
+                reader.lock.unlock()
+            }
+            reader.done.signal()
+        }.start()
+    }
+
+    func stop() -> String {
+        shutdown(fd, Int32(SHUT_RDWR))
+        done.wait()
+        close(fd)
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: received, as: UTF8.self)
     }
 }

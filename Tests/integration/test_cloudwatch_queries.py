@@ -203,6 +203,11 @@ def test_alarms_on_kinesis_metrics_of_real_streams(server):
                             Metrics=[{"Id": "s", "ReturnData": True, "Period": 60,
                                       "Expression": "SEARCH('{AWS/Kinesis,StreamName} IncomingRecords', 'Sum', 60)"}])
     assert e.value.response["Error"]["Code"] == "ValidationError" and "SEARCH" in e.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as e:
+        cw.put_metric_alarm(AlarmName="grouped", EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+                            Metrics=[{"Id": "q", "ReturnData": True, "Period": 60,
+                                      "Expression": 'SELECT SUM(IncomingRecords) FROM "AWS/Kinesis" GROUP BY StreamName'}])
+    assert e.value.response["Error"]["Code"] == "ValidationError" and "GROUP BY" in e.value.response["Error"]["Message"]
 
 
 def raw_json(server, op, body):

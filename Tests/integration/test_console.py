@@ -178,6 +178,10 @@ def test_firehose_delivery_and_its_object_decoded(server, browser):
     assert len(lines) == 5 and '"id":0' in lines[0].text.replace(" ", "")
     assert "gzip decoded" in browser.find_element(By.CSS_SELECTOR, "div.preview").text
     visit(browser, server, browser.execute_script("return location.hash.slice(1)"), "s3-object-preview", "ol.lines li")
+    visit(browser, server, "/", "overview-with-deliveries", "main table a[href='#/firehose']")
+    assert "to-lake" in browser.find_element(By.TAG_NAME, "main").text
+    rates = json.loads(urllib.request.urlopen(server.endpoint + "/_eddy/api/overview", timeout=5).read())["rates"]
+    assert set(rates["deliveryStreams"]["to-lake"]) == {"deliveries", "records"} and set(rates["streams"]["orders"]) == {"in", "out"}
 
 
 def test_s3_browser_pages_through_2500_keys(server, browser):

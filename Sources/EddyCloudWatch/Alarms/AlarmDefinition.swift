@@ -116,6 +116,11 @@ enum AlarmDefinition {
         for q in metrics where q.expression.map({ $0.uppercased().contains("SEARCH(") }) == true {
             throw .validation("Error in expression \(q.id): SEARCH is not supported in alarms.")
         }
+        // An alarm compares one series: a grouped query would give one per group.
+        for q in metrics {
+            guard let text = q.expression, InsightsQuery.isQuery(text), let query = try? InsightsQuery.parse(text), !query.groupBy.isEmpty else { continue }
+            throw .validation("Error in expression \(q.id): Eddy alarms on one time series; a GROUP BY query gives one per group.")
+        }
         // Expressions are checked by computing them over a minute; the alarm compares one series.
         let checked = try MetricQueries.evaluate(metrics, start: c.now / 1000 - 60, end: c.now / 1000, c)
         if let target = returning.first, target.expression != nil, (checked.results[target.id] ?? []).count > 1 {

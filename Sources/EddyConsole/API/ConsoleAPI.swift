@@ -120,7 +120,8 @@ struct ConsoleAPI: Sendable {
         let alarms = await self.alarms()
         let tables = await calls.dynamodb("ListTables") { w in w.key("Limit"); w.int(100) }
         let names = streams.compactMap { $0.json?.object?["StreamDescriptionSummary"]?.object?["StreamName"]?.string }
-        let rates = await self.rates(streams: names)
+        let deliveryNames = deliveries.json?.object?["DeliveryStreamNames"]?.array?.compactMap(\.string) ?? []
+        let rates = await self.rates(streams: names, deliveryStreams: deliveryNames)
         let now = WallClock.nowMillis()
         return Self.json { w in
             w.member("version", facts.version)
@@ -142,46 +143,77 @@ struct ConsoleAPI: Sendable {
         }
     }
 
-    /// Records per second in and out of each stream over the last full minute (CloudWatch's
-    /// IncomingRecords and GetRecords.Records), as `{"stream": {"in": x, "out": y}}`.
-    func rates(streams: [String]) async -> [UInt8] {
-        guard !streams.isEmpty else { return Array("{}".utf8) }
-        let now = WallClock.nowMillis() / 1000
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("StartTime"); w.int64(now - 180)
-        w.key("EndTime"); w.int64(now + 60)
-        w.key("MetricDataQueries"); w.beginArray()
-        for (i, name) in streams.prefix(200).enumerated() {
-            for (prefix, metric) in [("i", "IncomingRecords"), ("o", "GetRecords.Records")] {
+    /// One figure a line of the overview shows: a metric's statistic over the last full minute.
+    struct Rate {
+        var key: String
+        var namespace, dimension, value, metric, statistic: String
+    }
+
+    /// The overview's rates: records/s in and out of each stream (IncomingRecords,
+    /// GetRecords.Records) and deliveries and delivered records a minute of each delivery
+    /// stream (DeliveryToS3.Success's count, DeliveryToS3.Records), from one GetMetricData.
+    func rates(streams: [String], deliveryStreams: [String]) async -> [UInt8] {
+        var wanted: [Rate] = []
+        for name in streams.prefix(200) {
+            wanted.append(Rate(key: "in", namespace: "AWS/Kinesis", dimension: "StreamName", value: name, metric: "IncomingRecords", statistic: "Sum"))
+            wanted.append(Rate(key: "out", namespace: "AWS/Kinesis", dimension: "StreamName", value: name, metric: "GetRecords.Records", statistic: "Sum"))
+        }
+        for name in deliveryStreams.prefix(100) {
+            wanted.append(Rate(key: "deliveries", namespace: "AWS/Firehose", dimension: "DeliveryStreamName", value: name,
+                               metric: "DeliveryToS3.Success", statistic: "SampleCount"))
+            wanted.append(Rate(key: "records", namespace: "AWS/Firehose", dimension: "DeliveryStreamName", value: name,
+                               metric: "DeliveryToS3.Records", statistic: "Sum"))
+        }
+        var figures: [String: Double] = [:]
+        if !wanted.isEmpty {
+            let now = WallClock.nowMillis() / 1000
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("StartTime"); w.int64(now - 180)
+            w.key("EndTime"); w.int64(now + 60)
+            w.member("ScanBy", "TimestampDescending")
+            w.key("MetricDataQueries"); w.beginArray()
+            for (i, r) in wanted.enumerated() {
                 w.beginObject()
-                w.member("Id", "\(prefix)\(i)")
+                w.member("Id", "q\(i)")
                 w.key("MetricStat"); w.beginObject()
                 w.key("Metric"); w.beginObject()
-                w.member("Namespace", "AWS/Kinesis"); w.member("MetricName", metric)
-                w.key("Dimensions"); w.beginArray(); w.beginObject(); w.member("Name", "StreamName"); w.member("Value", name); w.endObject(); w.endArray()
+                w.member("Namespace", r.namespace); w.member("MetricName", r.metric)
+                w.key("Dimensions"); w.beginArray(); w.beginObject(); w.member("Name", r.dimension); w.member("Value", r.value); w.endObject(); w.endArray()
                 w.endObject()
-                w.key("Period"); w.int(60); w.member("Stat", "Sum")
+                w.key("Period"); w.int(60); w.member("Stat", r.statistic)
                 w.endObject()
                 w.endObject()
             }
+            w.endArray()
+            w.endObject()
+            let answer = await calls.cloudwatch("GetMetricData", w.bytes)
+            for r in answer.json?.object?["MetricDataResults"]?.array ?? [] {
+                guard let id = r.object?["Id"]?.string else { continue }
+                // Newest first: the newest minute may be partial, so the one before is the rate.
+                let values = r.object?["Values"]?.array?.compactMap(\.double) ?? []
+                let stamps = r.object?["Timestamps"]?.array?.compactMap(\.double) ?? []
+                let current = Double(now - now % 60)
+                let complete = zip(stamps, values).first { $0.0 < current }?.1
+                figures[id] = complete ?? values.first ?? 0
+            }
         }
-        w.endArray()
-        w.endObject()
-        let answer = await calls.cloudwatch("GetMetricData", w.bytes)
-        var sums: [String: Double] = [:]
-        for r in answer.json?.object?["MetricDataResults"]?.array ?? [] {
-            guard let id = r.object?["Id"]?.string else { continue }
-            // The newest period may be partial: the latest complete one is the rate.
-            let values = r.object?["Values"]?.array?.compactMap(\.double) ?? []
-            sums[id] = values.count > 1 ? values[1] : values.first ?? 0
-        }
+        // {"streams": {"orders": {"in": …, "out": …}}, "deliveryStreams": {"to-lake": {"deliveries": …, "records": …}}}
         var out = JSONWriter()
         out.beginObject()
-        for (i, name) in streams.prefix(200).enumerated() {
-            out.key(name); out.beginObject()
-            out.key("in"); out.double((sums["i\(i)"] ?? 0) / 60)
-            out.key("out"); out.double((sums["o\(i)"] ?? 0) / 60)
+        for (member, namespace) in [("streams", "AWS/Kinesis"), ("deliveryStreams", "AWS/Firehose")] {
+            out.key(member); out.beginObject()
+            var open: String?
+            for (i, r) in wanted.enumerated() where r.namespace == namespace {
+                if open != r.value {
+                    if open != nil { out.endObject() }
+                    out.key(r.value); out.beginObject()
+                    open = r.value
+                }
+                let v = figures["q\(i)"] ?? 0
+                out.key(r.key); out.double(namespace == "AWS/Kinesis" ? v / 60 : v)
+            }
+            if open != nil { out.endObject() }
             out.endObject()
         }
         out.endObject()

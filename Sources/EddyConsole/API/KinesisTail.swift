@@ -18,10 +18,10 @@ final class TailLimit: Sendable {
 }
 
 /// A live tail of a stream (or one shard) as server-sent events: the shards read from LATEST
-/// (or TRIM_HORIZON) through GetRecords four times a second, at most `maxPerTick` records
-/// sent a tick (the others counted, so the page can say it samples), and a reader that falls
-/// more than two seconds behind jumps to the newest records rather than read everything.
-/// Whatever the stream's rate, a tail costs a few GetRecords calls a second.
+/// (or TRIM_HORIZON) through GetRecords four times a second, at most `readPerShard` records a
+/// read and `maxPerTick` sent a tick (the others counted, so the page can say it samples); a
+/// reader that falls more than two seconds behind jumps to the newest records rather than read
+/// everything. Whatever the stream's rate, a tail costs a few small GetRecords calls a second.
 struct KinesisTail: Sendable {
     let calls: ServiceCalls
     let query: QueryItems
@@ -29,6 +29,7 @@ struct KinesisTail: Sendable {
 
     static let tickMillis = 250
     static let maxPerTick = 50
+    static let readPerShard = 100
     static let maxBehindMillis = 2000
 
     func response() async -> ServiceResponse {
@@ -140,7 +141,7 @@ struct KinesisTail: Sendable {
         guard let iterator = r.iterator else { return ([], nil, 0) }
         let answer = await calls.kinesis("GetRecords") { w in
             w.member("ShardIterator", iterator)
-            w.key("Limit"); w.int(1000)
+            w.key("Limit"); w.int(Self.readPerShard)
         }
         guard answer.ok, let o = answer.json?.object else { return nil }
         let records = o["Records"]?.array?.compactMap(\.object) ?? []

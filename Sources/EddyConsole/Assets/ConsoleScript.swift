@@ -160,11 +160,14 @@ enum ConsoleScript {
       svg.appendChild(s('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
       svg.appendChild(s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, num(v)));
     }
-    const span = t1 - t0, ticks = 5;
-    for (let i = 0; i <= ticks; i++) {
-      const t = t0 + span * i / ticks, d = new Date(t * 1000);
-      const label = span > 2 * 86400 ? d.toISOString().slice(5, 10) : d.toISOString().slice(11, span > 600 ? 16 : 19);
-      svg.appendChild(s('text', { x: x(t), y: H - 6, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, label));
+    // Time ticks on round minutes, hours or days, at most six of them.
+    const span = t1 - t0;
+    const tick = [10, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400, 604800].find(x => span / x <= 6) || 604800;
+    for (let t = Math.ceil(t0 / tick) * tick, n = 0; t <= t1 && n < 8; t += tick, n++) {
+      const d = new Date(t * 1000);
+      const label = tick >= 86400 ? d.toISOString().slice(5, 10) : d.toISOString().slice(11, tick < 60 ? 19 : 16);
+      svg.appendChild(s('line', { class: 'grid', x1: x(t), x2: x(t), y1: H - B, y2: H - B + 4 }));
+      svg.appendChild(s('text', { x: x(t), y: H - 6, 'text-anchor': 'middle' }, label));
     }
     if (opts.unit) svg.appendChild(s('text', { x: 4, y: 12 }, opts.unit));
     pts.forEach((p, i) => {
@@ -241,12 +244,15 @@ enum ConsoleScript {
             h('p', {}, state('ALARM'), ' ', counts.ALARM, '  ', state('OK'), ' ', counts.OK, '  ', state('INSUFFICIENT_DATA'), ' ', counts.INSUFFICIENT_DATA))),
         h('h2', {}, link('#/kinesis', 'Kinesis streams')),
         table(['Stream', 'Status', 'Mode', 'Open shards', 'In (records/s)', 'Out (records/s)'], (o.streams || []).map(x => {
-          const d = x.StreamDescriptionSummary || {}, r = rates[d.StreamName] || {};
+          const d = x.StreamDescriptionSummary || {}, r = (rates.streams || {})[d.StreamName] || {};
           return [link('#/kinesis/' + encodeURIComponent(d.StreamName), d.StreamName), state(d.StreamStatus), (d.StreamModeDetails || {}).StreamMode || 'PROVISIONED',
             d.OpenShardCount, h('td', { class: 'num rates' }, num(r.in)), h('td', { class: 'num rates' }, num(r.out))];
         }), 'No streams in this region.'),
         h('h2', {}, link('#/firehose', 'Firehose delivery streams')),
-        table(['Delivery stream'], ((o.deliveryStreams || {}).DeliveryStreamNames || []).map(n => [link('#/firehose', n)]), 'No delivery streams.'),
+        table(['Delivery stream', 'Deliveries (a minute)', 'Records delivered (a minute)'], ((o.deliveryStreams || {}).DeliveryStreamNames || []).map(n => {
+          const r = (rates.deliveryStreams || {})[n] || {};
+          return [link('#/firehose', n), h('td', { class: 'num rates' }, num(r.deliveries)), h('td', { class: 'num rates' }, num(r.records))];
+        }), 'No delivery streams.'),
         h('h2', {}, link('#/s3', 'S3 buckets')),
         table(['Bucket', 'Created'], (o.buckets || []).map(b => [link('#/s3/' + encodeURIComponent(b.Name), b.Name), when(b.CreationDate)]), 'No buckets.'),
         h('h2', {}, link('#/dynamodb', 'DynamoDB tables')),
@@ -324,7 +330,7 @@ enum ConsoleScript {
           }
         }
         while (tail.childNodes.length > 300) tail.removeChild(tail.lastChild);
-        tailNote.textContent = batch.sent < batch.seen ? `Sampling: ${batch.sent} of ${batch.seen} records in the last quarter second shown (${shown} in all).` : `${shown} records shown.`;
+        tailNote.textContent = batch.sent < batch.seen || batch.millisBehind > 1000 ? `Sampling: ${batch.sent} of the ${batch.seen} records read in the last quarter second shown${batch.millisBehind > 1000 ? ', the stream runs ahead of the tail' : ''} (${shown} in all).` : `${shown} records shown.`;
       }, 'records');
     };
     const pk = h('input', { id: 'put-key', value: 'console', required: true }), data = h('textarea', { id: 'put-data', rows: 2, cols: 40 }, '{"hello": "from the Eddy console"}');
