@@ -82,7 +82,7 @@ let package = Package(
         ]),
         // libFuzzer targets: every parser and every service's whole handler (scripts/fuzz.sh).
         .target(name: "EddyFuzzing", dependencies: [
-            "EddyHTTP", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
+            "EddyHTTP", "EddyConsole", "EddyKinesis", "EddyS3", "EddyCloudWatch", "EddyFirehose", "EddyDynamoDB", "EddyStorage", "EddyWire",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "eddy-fuzz", dependencies: ["EddyFuzzing"]),

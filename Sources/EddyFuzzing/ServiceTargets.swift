@@ -1,5 +1,6 @@
 import Dispatch
 import EddyCloudWatch
+import EddyConsole
 import EddyDynamoDB
 import EddyFirehose
 import EddyHTTP
@@ -26,6 +27,7 @@ enum ServiceTargets {
         FuzzTarget("cloudwatch", "an HTTP request for CloudWatch (JSON 1.0, awsQuery, rpc-v2-cbor, gzip): every action, the metric flush", run: { serve($0, "monitoring") }),
         FuzzTarget("s3", "an HTTP request for S3 (REST-XML): routing from method, path, query and headers, every action, streamed uploads", run: { serve($0, "s3") }),
         FuzzTarget("dynamodb", "an HTTP request for DynamoDB (JSON 1.0): tables, items, attribute values and numbers", run: { serve($0, "dynamodb") }),
+        FuzzTarget("console", "an HTTP request for the web console: its page, its read APIs and live streams, through the services", run: { serve($0, "console") }),
     ]
 
     static func serve(_ input: [UInt8], _ service: String) {
@@ -75,7 +77,11 @@ public final class ServiceWorld: Sendable {
             fatalError("the fuzz data dir \(root) could not be set up: \(error)")
         }
         let router = ServiceRouter(configuration: .init(), services: services)
-        dispatcher = RequestDispatcher(router: router, admin: AdminEndpoints(services: services, version: "fuzz"), logger: quiet)
+        let console = WebConsole(services: services, facts: WebConsole.Facts(version: "fuzz", dataDirectory: root, startedMillis: WallClock.nowMillis(),
+                                                                            defaultRegion: "us-east-1", defaultAccountId: "000000000000",
+                                                                            diskUsage: { 0 }),
+                                 hosts: ["127.0.0.1"], credentials: nil)
+        dispatcher = RequestDispatcher(router: router, admin: AdminEndpoints(services: services, version: "fuzz", site: console), logger: quiet)
     }
 
     static func makeRoot() -> String {
@@ -95,6 +101,12 @@ public final class ServiceWorld: Sendable {
         // As the front delivers it: framing done, the length the one that arrived.
         headers.add("Content-Length", String(raw.body.count))
         let route = dispatcher.route(method: raw.method, uri: raw.uri, headers: headers)
+        if service == "console" {
+            guard case .site = route.target else { return }
+            let dispatcher = self.dispatcher
+            inspect(blocking { [body = raw.body] in await dispatcher.dispatch(route, body: body, streamed: nil) }, for: raw)
+            return
+        }
         guard case .service(let target) = route.target, target.recognition.signingName == service else { return }
 
         var body = raw.body
