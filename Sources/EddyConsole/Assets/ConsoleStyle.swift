@@ -18,14 +18,15 @@ main{padding:16px 20px;max-width:1400px;margin:0 auto}
 h1{font-size:20px;margin:4px 0 12px}h2{font-size:16px;margin:18px 0 8px}h3{font-size:14px;margin:12px 0 6px}
 .muted{color:var(--muted)}.small{font-size:12px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
-.card,.panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
+.card,.panel{min-width:0;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card h3{margin-top:0}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
+.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere;min-width:0}
 table{border-collapse:collapse;width:100%;background:var(--panel);border:1px solid var(--line);border-radius:8px;overflow:hidden}
-th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}th{white-space:nowrap;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
+td code{overflow-wrap:anywhere}th{white-space:nowrap;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 tr:last-child td{border-bottom:0}.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{overflow-x:auto}
-.state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
+.state{white-space:nowrap;display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .state-OK,.state-ACTIVE{background:var(--ok)}.state-ALARM,.state-FAILED{background:var(--alarm)}.state-INSUFFICIENT_DATA,.state-CREATING,.state-UPDATING,.state-DELETING{background:var(--insufficient)}
 button,input,select,textarea{font:inherit;color:inherit;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:4px 8px}
 button{cursor:pointer;background:var(--accent);color:#fff;border-color:var(--accent)}button.plain{background:var(--panel);color:var(--text);border-color:var(--line)}
