@@ -53,6 +53,15 @@ public struct WebConsole: LocalSite {
         guard isAllowedHost(request.headers["Host"]) else {
             return Self.text(421, "This Eddy console answers on the host Eddy listens on, not \(request.headers["Host"] ?? "no host").")
         }
+        // A page elsewhere may post a form here (its Host is ours): posts must be JSON, which a
+        // cross-site form cannot send without a preflight Eddy never grants, and same-origin.
+        if request.method == "POST" {
+            let type = (request.headers["Content-Type"] ?? "").lowercased()
+            let host = request.headers["Host"] ?? ""
+            if !type.hasPrefix("application/json") || request.headers["Origin"].map({ $0 != "http://" + host && $0 != "https://" + host }) == true {
+                return Self.text(403, "The console takes JSON posts from its own page only.")
+            }
+        }
         var account = facts.defaultAccountId
         if let credentials {
             guard let key = Self.basicKey(request.headers["Authorization"], credentials) else {

@@ -33,6 +33,25 @@ import EddyWire
         #expect(!c.handles(method: "GET", path: "/_eddyx") && !c.handles(method: "POST", path: "/_eddy/"))
     }
 
+    @Test func postsMustBeJSONFromItsOwnPage() async {
+        let c = Self.console()
+        func post(_ type: String, origin: String?) async -> Int {
+            var headers = Headers()
+            headers.add("Host", "127.0.0.1:4566")
+            headers.add("Content-Type", type)
+            if let origin { headers.add("Origin", origin) }
+            return await c.handle(ServiceRequest(method: "POST", path: "/_eddy/api/kinesis/put", query: "stream=s", headers: headers,
+                                                 body: Array(#"{"PartitionKey":"k","Data":"x"}"#.utf8),
+                                                 context: RequestContext(service: "eddy", region: "us-east-1", accountId: "000000000000", requestId: "r"))).status
+        }
+        #expect(await post("text/plain", origin: nil) == 403)
+        #expect(await post("application/json", origin: "http://evil.example") == 403)
+        #expect(await post("application/x-www-form-urlencoded", origin: "http://127.0.0.1:4566") == 403)
+        // Through to the (absent) Kinesis service: not refused by the console.
+        #expect(await post("application/json", origin: "http://127.0.0.1:4566") != 403)
+        #expect(await post("application/json", origin: nil) != 403)
+    }
+
     @Test func wantsAKeyWhileSignaturesAreVerified() async throws {
         let keys = try Credentials(parsing: "AKID1:s3cret:123456789012", defaultAccount: "000000000000")
         let c = Self.console(credentials: keys)

@@ -323,6 +323,12 @@ def test_console_is_safe_and_small(server):
             total += len(r.read())
     TIMINGS["asset-bytes"] = total
     assert total < 200_000
+    # A form another site posts here is refused (posts are JSON from the console's own origin).
+    req = urllib.request.Request(server.endpoint + "/_eddy/api/kinesis/put?stream=orders", data=b'{"PartitionKey":"x","Data":"y"}',
+                                 headers={"Content-Type": "text/plain", "Origin": "http://evil.example"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=5)
+    assert e.value.code == 403
     # Objects are downloads, never pages of this origin.
     s3 = server.client("s3")
     s3.create_bucket(Bucket="web")
