@@ -128,7 +128,7 @@ def test_errors_quoting_control_characters_stay_parseable(server, canary):
     status, _, data = raw(server, "POST", "/", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
     assert status == 400
     error = ET.fromstring(data).find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Error")
-    assert error.find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Code").text == "ValidationException"
+    assert error.find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Code").text == "ValidationError"  # awsQuery's code
     assert "Bits\ufffd\ufffd" in error.find("{http://monitoring.amazonaws.com/doc/2010-08-01/}Message").text
     # S3 names the missing key in its error.
     status, _, data = raw(server, "GET", "/canary/k%00%01ey")
