@@ -1,3 +1,4 @@
+import EddyWire
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -226,22 +227,9 @@ enum MathFunctions {
         case "DAY": return Double((days + 3).floorMod(7) + 1)   // 1970-01-01 was a Thursday
         case "EPOCH": return Double(seconds)
         default:
-            let (year, month, day) = civil(days)
+            let (year, month, day) = AWSDate.civil(fromDays: Int(clamping: days))
             return Double(name == "DATE" ? day : name == "MONTH" ? month : year)
         }
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = z.floorDiv(146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// The period starts of the query's range, at most a bounded number of them.

@@ -205,19 +205,9 @@ struct MathParser {
         return d
     }
 
-    /// A quoted string; a backslash escapes the next character.
     mutating func string() throws(MathFailure) -> String {
-        let quote = text[i]
-        i += 1
-        var out = ""
-        while i < text.count, text[i] != quote {
-            if text[i] == "\\", i + 1 < text.count { i += 1 }
-            out.append(text[i])
-            i += 1
-        }
-        guard i < text.count else { throw MathFailure("a string is not closed") }
-        i += 1
-        return out
+        guard let s = QuotedText.read(text, at: &i) else { throw MathFailure("a string is not closed") }
+        return s
     }
 }
 

@@ -138,16 +138,10 @@ indirect enum MetricSearch: Sendable {
         mutating func term() throws(MathFailure) -> String {
             guard i < text.count else { throw MathFailure("the search expression ends early") }
             if text[i] == "\"" {
-                i += 1
-                var out = ""
-                while i < text.count, text[i] != "\"" {
-                    if text[i] == "\\", i + 1 < text.count { i += 1 }
-                    out.append(text[i])
-                    i += 1
+                guard let quoted = QuotedText.read(text, at: &i) else {
+                    throw MathFailure("a quoted name in the search expression is not closed")
                 }
-                guard i < text.count else { throw MathFailure("a quoted name in the search expression is not closed") }
-                i += 1
-                return out
+                return quoted
             }
             let start = i
             while i < text.count, Self.isTermCharacter(text[i]) { i += 1 }

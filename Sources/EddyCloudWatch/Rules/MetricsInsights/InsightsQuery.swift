@@ -109,7 +109,7 @@ struct InsightsParser {
     mutating func name() throws(MathFailure) -> String {
         skipSpaces()
         guard i < text.count else { throw failure("expected a name") }
-        if text[i] == "\"" { return try quoted("\"") }
+        if text[i] == "\"" { return try quoted() }
         let start = i
         while i < text.count, Self.isNameCharacter(text[i]) { i += 1 }
         guard i > start else { throw failure("expected a name") }
@@ -119,20 +119,12 @@ struct InsightsParser {
     mutating func value() throws(MathFailure) -> String {
         skipSpaces()
         guard i < text.count, text[i] == "'" else { throw failure("expected a value in single quotes") }
-        return try quoted("'")
+        return try quoted()
     }
 
-    mutating func quoted(_ quote: Character) throws(MathFailure) -> String {
-        i += 1
-        var out = ""
-        while i < text.count, text[i] != quote {
-            if text[i] == "\\", i + 1 < text.count { i += 1 }
-            out.append(text[i])
-            i += 1
-        }
-        guard i < text.count else { throw failure("a quoted string is not closed") }
-        i += 1
-        return out
+    mutating func quoted() throws(MathFailure) -> String {
+        guard let s = QuotedText.read(text, at: &i) else { throw failure("a quoted string is not closed") }
+        return s
     }
 
     mutating func function() throws(MathFailure) -> InsightsQuery.Function {
