@@ -56,6 +56,18 @@ struct ConsoleAPI: Sendable {
         return ServiceResponse(status: status, headers: headers, body: w.bytes)
     }
 
+    /// Server-sent events written by `produce` until the page goes; the slot it took in
+    /// `limit` is given back then.
+    static func eventStream(releasing limit: TailLimit, _ produce: @escaping @Sendable (ResponseStreamWriter) async -> Void) -> ServiceResponse {
+        var headers = Headers()
+        headers.add("Content-Type", "text/event-stream")
+        headers.add("Cache-Control", "no-store")
+        return ServiceResponse(status: 200, headers: headers, stream: ResponseStream { writer in
+            defer { limit.release() }
+            await produce(writer)
+        })
+    }
+
     static func error(_ status: Int, _ code: String, _ message: String) -> ServiceResponse {
         json(status) { w in w.member("code", code); w.member("message", message) }
     }
@@ -85,12 +97,8 @@ struct ConsoleAPI: Sendable {
             return Self.error(400, "InvalidParameter", "view is overview or alarms")
         }
         guard tails.acquire() else { return Self.error(429, "TooManyStreams", "Too many console pages are open at once.") }
-        var headers = Headers()
-        headers.add("Content-Type", "text/event-stream")
-        headers.add("Cache-Control", "no-store")
         let this = self
-        return ServiceResponse(status: 200, headers: headers, stream: ResponseStream { writer in
-            defer { this.tails.release() }
+        return Self.eventStream(releasing: tails) { writer in
             do {
                 try await writer.write(Array("retry: 2000\n\n".utf8))
                 while !Task.isCancelled {
@@ -101,7 +109,7 @@ struct ConsoleAPI: Sendable {
             } catch {
                 return
             }
-        })
+        }
     }
 
     func alarms() async -> ServiceCalls.Answer {

@@ -41,14 +41,8 @@ struct KinesisTail: Sendable {
         guard limit.acquire() else {
             return ConsoleAPI.error(429, "TooManyTails", "At most \(limit.maximum) live tails may be open at once.")
         }
-        var headers = Headers()
-        headers.add("Content-Type", "text/event-stream")
-        headers.add("Cache-Control", "no-store")
         let this = self
-        return ServiceResponse(status: 200, headers: headers, stream: ResponseStream { writer in
-            defer { this.limit.release() }
-            await this.run(stream: stream, writer: writer)
-        })
+        return ConsoleAPI.eventStream(releasing: limit) { writer in await this.run(stream: stream, writer: writer) }
     }
 
     struct Reader {
