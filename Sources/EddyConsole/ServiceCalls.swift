@@ -33,6 +33,8 @@ struct ServiceCalls: Sendable {
         headers.add("Content-Type", "application/x-amz-json-\(version)")
         headers.add("X-Amz-Target", target)
         headers.add("Host", "127.0.0.1")
+        // So its own live tail shows for what it is among a stream's polling readers.
+        headers.add("User-Agent", "eddy-console")
         return await call(signingName, ServiceRequest(method: "POST", path: "/", query: nil, headers: headers, body: body,
                                                       context: context(signingName)))
     }
@@ -65,6 +67,11 @@ struct ServiceCalls: Sendable {
         await json("dynamodb", "DynamoDB_20120810.\(operation)", build, version: "1.0")
     }
 
+    /// What a service tells of a resource beyond its AWS operations (see `ServiceInsight`).
+    func insight(_ signingName: String, _ topic: String, of subject: String) -> [UInt8]? {
+        (service(signingName) as? any ServiceInsight)?.insight(topic, subject: subject, region: region, accountId: accountId)
+    }
+
     /// An S3 REST request, path-style; a body served from a file is read up to `maxBytes`.
     func s3(_ method: String, _ path: String, query: String? = nil, headers extra: [(String, String)] = [],
             maxBytes: Int = 8 << 20) async -> Answer {
@@ -73,6 +80,15 @@ struct ServiceCalls: Sendable {
         for (name, value) in extra { headers.add(name, value) }
         return await call("s3", ServiceRequest(method: method, path: path, query: query, headers: headers, body: [], context: context("s3")),
                           maxBytes: maxBytes)
+    }
+
+    /// An S3 GET answered as S3 answers it: an object's file stays a file, for the front to send
+    /// without the console reading it into memory.
+    func s3Object(_ path: String) async -> ServiceResponse {
+        var headers = Headers()
+        headers.add("Host", "127.0.0.1")
+        guard let service = service("s3") else { return ServiceResponse(status: 501) }
+        return await service.handle(ServiceRequest(method: "GET", path: path, query: nil, headers: headers, body: [], context: context("s3")))
     }
 
     func call(_ signingName: String, _ request: ServiceRequest, maxBytes: Int = 8 << 20) async -> Answer {

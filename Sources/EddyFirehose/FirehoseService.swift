@@ -62,3 +62,27 @@ public final class FirehoseService: AWSService {
     /// Delivers everything buffered now (graceful shutdown).
     public func flush() { delivery.run(now: clock(), flush: true) }
 }
+
+extension FirehoseService: ServiceInsight {
+    /// `buffer` of a delivery stream, which DescribeDeliveryStream does not tell:
+    /// `{"Records", "Bytes", "Full", "OldestArrivalMillis", "AgeSeconds"}` (bytes counted up to
+    /// the buffer size; `Full` when that much waits).
+    public func insight(_ topic: String, subject: String, region: String, accountId: String) -> [UInt8]? {
+        guard topic == "buffer", let s = store.stream(accountId, region, subject) else { return nil }
+        let state = delivery.buffered(s)
+        let now = clock()
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("Records"); w.int64(Int64(clamping: state.records))
+        w.key("Bytes"); w.int(state.bytes)
+        w.key("Full"); w.bool(state.full)
+        w.key("BufferSizeBytes"); w.int(s.hints.bytes)
+        w.key("BufferIntervalSeconds"); w.int64(s.hints.intervalMillis / 1000)
+        if let oldest = state.oldest {
+            w.key("OldestArrivalMillis"); w.int64(oldest)
+            w.key("AgeSeconds"); w.double(Double(max(0, now - oldest)) / 1000)
+        }
+        w.endObject()
+        return w.bytes
+    }
+}

@@ -12,6 +12,8 @@ struct KinesisContext: Sendable {
     let subscriptions: SubscriptionRegistry
     let subscriptionSettings: KinesisAPI.SubscribeToShard.Settings
     let clock: @Sendable () -> Int64
+    let readers: StreamReaders
+    let userAgent: String?
 
     var timing: StreamTiming { store.configuration.timing }
     var iteratorKey: [UInt8] { store.iteratorKey }

@@ -10,6 +10,7 @@ public final class KinesisService: AWSService {
     public let store: StreamStore
     let dispatcher: OperationDispatcher<KinesisContext>
     let subscriptions = SubscriptionRegistry()
+    let readers = StreamReaders()
     let subscriptionSettings: KinesisAPI.SubscribeToShard.Settings
     let faults: FaultInjection
     let metrics: (any MetricsSink)?
@@ -65,7 +66,8 @@ public final class KinesisService: AWSService {
         }
         let now = clock()
         let context = KinesisContext(store: store, request: request.context, now: now, metrics: KinesisMetrics(sink: metrics, now: now),
-                                     subscriptions: subscriptions, subscriptionSettings: subscriptionSettings, clock: clock)
+                                     subscriptions: subscriptions, subscriptionSettings: subscriptionSettings, clock: clock,
+                                     readers: readers, userAgent: request.headers["User-Agent"])
         return dispatcher.handle(request, as: recognised, context: context)
     }
 

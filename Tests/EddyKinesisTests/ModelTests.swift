@@ -84,6 +84,44 @@ typealias EddyWireBase64 = EddyWire.Base64
         #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode(it.encode(key: key), key: Array(repeating: 8, count: 32)) }
         #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode("not an iterator", key: key) }
     }
+
+    @Test func takesOnePairOfDoubleQuotesAsAWSDoes() throws {
+        let it = ShardIterator(accountId: "000000000000", region: "us-east-1", streamName: "s", streamToken: 1,
+                               shardIndex: 0, position: 5, createdMillis: 1)
+        let text = it.encode(key: key)
+        #expect(try ShardIterator.decode("\"" + text + "\"", key: key) == it)
+        for bad in ["\"" + text, text + "\"", "\"\"" + text + "\"\"", "\"", "\"\""] {
+            #expect(throws: ShardIterator.DecodeError.self) { try ShardIterator.decode(bad, key: key) }
+        }
+    }
+}
+
+@Suite struct StreamReadersTests {
+    let stream = StreamKey(account: "000000000000", region: "us-east-1", name: "s")
+
+    @Test func tellsReadersApartAndKeepsTheirLatestLag() {
+        let readers = StreamReaders()
+        readers.saw(.polling, stream: stream, shardIndex: 0, client: "boto3", records: 10, millisBehindLatest: 500, now: 1_000)
+        readers.saw(.polling, stream: stream, shardIndex: 0, client: "boto3", records: 5, millisBehindLatest: 0, now: 2_000)
+        readers.saw(.subscription, stream: stream, shardIndex: 0, client: "boto3", records: 1, millisBehindLatest: 7, now: 2_000)
+        readers.saw(.polling, stream: stream, shardIndex: 1, client: "kcl", records: 0, millisBehindLatest: 0, now: 2_000)
+        let seen = readers.of(stream, now: 3_000)
+        #expect(seen.map { "\($0.shardIndex) \($0.kind.rawValue) \($0.client)" } == ["0 GetRecords boto3", "0 SubscribeToShard boto3", "1 GetRecords kcl"])
+        #expect(seen[0].calls == 2 && seen[0].records == 15 && seen[0].millisBehindLatest == 0 && seen[0].firstMillis == 1_000)
+        // Ten minutes without a read and a reader is gone.
+        #expect(readers.of(stream, now: 2_000 + StreamReaders.forgetMillis).isEmpty)
+    }
+
+    @Test func staysBoundedWhateverClientsCallThemselves() {
+        let readers = StreamReaders()
+        for i in 0..<(StreamReaders.maximum + 500) {
+            readers.saw(.polling, stream: stream, shardIndex: 0, client: "\(i) " + String(repeating: "é", count: 1_000), records: 1,
+                        millisBehindLatest: 0, now: Int64(i))
+        }
+        let seen = readers.of(stream, now: Int64(StreamReaders.maximum + 500))
+        #expect(seen.count == StreamReaders.maximum)
+        #expect(seen.allSatisfy { $0.client.utf8.count <= StreamReaders.maximumClientBytes && $0.client.hasSuffix("é") })
+    }
 }
 
 @Suite struct ShardIdAndDateTests {

@@ -59,13 +59,17 @@ struct ConsoleAPI: Sendable {
     /// Server-sent events written by `produce` until the page goes; the slot it took in
     /// `limit` is given back then.
     static func eventStream(releasing limit: TailLimit, _ produce: @escaping @Sendable (ResponseStreamWriter) async -> Void) -> ServiceResponse {
-        var headers = Headers()
-        headers.add("Content-Type", "text/event-stream")
-        headers.add("Cache-Control", "no-store")
-        return ServiceResponse(status: 200, headers: headers, stream: ResponseStream { writer in
+        ServiceResponse(status: 200, headers: eventStreamHeaders, stream: ResponseStream { writer in
             defer { limit.release() }
             await produce(writer)
         })
+    }
+
+    static var eventStreamHeaders: Headers {
+        var headers = Headers()
+        headers.add("Content-Type", "text/event-stream")
+        headers.add("Cache-Control", "no-store")
+        return headers
     }
 
     static func error(_ status: Int, _ code: String, _ message: String) -> ServiceResponse {
@@ -287,6 +291,8 @@ struct ConsoleAPI: Sendable {
             for s in shards { w.raw(s) }
             w.endArray()
             Self.embed(&w, "consumers", consumers)
+            w.key("readers")
+            if let readers = calls.insight("kinesis", "readers", of: name) { w.raw(readers) } else { w.null() }
             Self.embed(&w, "tags", tags)
         }
     }
@@ -318,6 +324,13 @@ struct ConsoleAPI: Sendable {
             w.key("deliveryStreams"); w.beginArray()
             for d in described where d.ok { w.raw(d.body) }
             w.endArray()
+            // What each holds now, which DescribeDeliveryStream does not tell.
+            w.key("buffers"); w.beginObject()
+            for name in names {
+                guard let buffer = calls.insight("firehose", "buffer", of: name) else { continue }
+                w.key(name); w.raw(buffer)
+            }
+            w.endObject()
         }
     }
 

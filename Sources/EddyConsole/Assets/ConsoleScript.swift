@@ -340,7 +340,9 @@ enum ConsoleScript {
       try { const a = await api('kinesis/put', { stream: name }, { PartitionKey: pk.value, Data: data.value }); putNote.textContent = 'Put as ' + a.SequenceNumber + ' in ' + a.ShardId; }
       catch (e) { putNote.textContent = e.message; }
     };
-    const consumers = ((r.consumers || {}).Consumers || []);
+    const consumers = ((r.consumers || {}).Consumers || []), readers = ((r.readers || {}).Readers || []);
+    // A subscribed consumer is as far behind as its slowest shard (over its last ten minutes of events).
+    const behindBy = rs => rs.length ? h('span', { class: 'num behind' }, num(Math.max(...rs.map(x => x.MillisBehindLatest)), 0) + ' ms (' + rs.length + (rs.length === 1 ? ' shard)' : ' shards)')) : '–';
     show(h('p', { class: 'crumbs' }, link('#/kinesis', 'Kinesis'), ' / ', name), h('h1', {}, name),
       h('div', { class: 'cards' }, h('section', { class: 'card' }, h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', {}, state(d.StreamStatus)), h('dt', {}, 'Mode'), h('dd', {}, (d.StreamModeDetails || {}).StreamMode || 'PROVISIONED'),
@@ -353,8 +355,13 @@ enum ConsoleScript {
         h('code', {}, (x.SequenceNumberRange || {}).StartingSequenceNumber + ' – ' + ((x.SequenceNumberRange || {}).EndingSequenceNumber || '')),
         [x.ParentShardId, x.AdjacentParentShardId].filter(Boolean).join(', ') || '–'])),
       h('h3', {}, 'Lineage'), lineage(r.shards),
-      h('h2', {}, 'Consumers'), table(['Consumer', 'Status', 'Registered', 'ARN'], consumers.map(c => [c.ConsumerName, state(c.ConsumerStatus), when(c.ConsumerCreationTimestamp), c.ConsumerARN]),
-        'No enhanced fan-out consumers. Polling readers show in GetRecords.IteratorAgeMilliseconds above.'),
+      h('h2', {}, 'Consumers'), table(['Consumer', 'Status', 'Registered', 'Behind latest', 'ARN'], consumers.map(c => [c.ConsumerName, state(c.ConsumerStatus), when(c.ConsumerCreationTimestamp),
+        behindBy(readers.filter(x => x.Kind === 'SubscribeToShard' && x.ConsumerName === c.ConsumerName)), c.ConsumerARN]),
+        'No enhanced fan-out consumers.'),
+      h('h3', {}, 'Polling readers (GetRecords in the last 10 minutes)'),
+      table(['Shard', 'Client', 'Behind latest', 'Last read', 'Calls', 'Records'], readers.filter(x => x.Kind === 'GetRecords').map(x => [x.ShardId,
+        h('code', { class: 'agent' }, x.UserAgent || '–'), h('span', { class: 'num behind' }, num(x.MillisBehindLatest, 0) + ' ms'), when(x.LastReadMillis / 1000), num(x.Calls), num(x.Records)]),
+        'No reader has polled this stream lately.'),
       h('h2', {}, 'Live tail'),
       h('form', { class: 'inline', onsubmit: startTail }, h('label', {}, 'Shard', shardPick), h('label', {}, 'Start', fromPick), h('label', {}, 'Filter', filter), h('button', { type: 'submit', id: 'tail-start' }, 'Tail')),
       tailNote, tail,
@@ -376,6 +383,11 @@ enum ConsoleScript {
     startTail();
   }
 
+  function buffered(b) {
+    if (!b || !b.Records) return 'empty';
+    return num(b.Records) + ' records, ' + (b.Full ? 'at least ' : '') + bytes(b.Bytes) + ', oldest waiting ' + duration(b.AgeSeconds || 0);
+  }
+
   async function firehoseView() {
     const r = await api('firehose/streams');
     const body = [];
@@ -390,7 +402,8 @@ enum ConsoleScript {
         h('h2', {}, d.DeliveryStreamName, ' ', state(d.DeliveryStreamStatus)),
         h('dl', { class: 'facts' }, h('dt', {}, 'Source'), h('dd', {}, source ? source.KinesisStreamARN : 'Direct PUT'),
           h('dt', {}, 'Destination'), h('dd', {}, bucket ? link('#/s3/' + encodeURIComponent(bucket), 's3://' + bucket + '/' + (s3.Prefix || '')) : '–'),
-          h('dt', {}, 'Buffer'), h('dd', {}, (hints.SizeInMBs || 5) + ' MiB or ' + (hints.IntervalInSeconds || 300) + ' s'),
+          h('dt', {}, 'Buffer hints'), h('dd', {}, (hints.SizeInMBs || 5) + ' MiB or ' + (hints.IntervalInSeconds || 300) + ' s'),
+          h('dt', {}, 'Buffered now'), h('dd', { class: 'buffered' }, buffered((r.buffers || {})[d.DeliveryStreamName])),
           h('dt', {}, 'Compression'), h('dd', {}, s3.CompressionFormat || 'UNCOMPRESSED'),
           h('dt', {}, 'Error prefix'), h('dd', {}, s3.ErrorOutputPrefix || 'processing-failed/ (default)')),
         d.FailureDescription ? h('div', { class: 'error' }, 'Failing: ', d.FailureDescription.Type, ' — ', d.FailureDescription.Details) : null);

@@ -63,25 +63,45 @@ struct Delivery {
         return written
     }
 
-    /// Whether the buffer is full or its oldest record has waited the buffering interval.
-    func isDue(_ s: DeliveryStream, now: Int64) -> Bool {
-        let hints = s.hints
+    /// What waits for one delivery stream: every record not yet delivered, their bytes counted
+    /// up to one buffer's size (enough to know the buffer is full, without reading further),
+    /// and when the oldest of them arrived.
+    struct Buffered {
+        var records: UInt64 = 0
         var bytes = 0
-        var oldest = Int64.max
-        func add(_ p: (bytes: Int, oldest: Int64?)?) {
+        var oldest: Int64?
+        var full = false
+    }
+
+    func buffered(_ s: DeliveryStream) -> Buffered {
+        let limit = s.hints.bytes
+        var state = Buffered()
+        func add(_ p: (bytes: Int, oldest: Int64?)?, records: UInt64) {
             guard let p else { return }
-            bytes += p.bytes
-            if let o = p.oldest { oldest = min(oldest, o) }
+            state.bytes += p.bytes
+            state.records += records
+            if let o = p.oldest { state.oldest = min(state.oldest ?? o, o) }
         }
         if let buffer = s.buffer {
-            add(buffer.pending(from: ((try? store.checkpoint(s.id, "buffer")) ?? nil) ?? 0, maxBytes: hints.bytes))
+            let bounds = buffer.bounds
+            let from = max(((try? store.checkpoint(s.id, "buffer")) ?? nil) ?? 0, bounds.first)
+            add(buffer.pending(from: from, maxBytes: limit), records: bounds.next > from ? bounds.next - from : 0)
         } else if let arn = s.sourceARN, let source, let shards = source.shards(ofStream: arn) {
-            for shard in shards where bytes < hints.bytes {
-                let from = ((try? store.checkpoint(s.id, "shard-\(shard.index)")) ?? nil) ?? shard.first
-                add(source.pending(stream: arn, shard: shard.index, from: from, maxBytes: hints.bytes - bytes))
+            for shard in shards {
+                let from = max(((try? store.checkpoint(s.id, "shard-\(shard.index)")) ?? nil) ?? shard.first, shard.first)
+                add(source.pending(stream: arn, shard: shard.index, from: from, maxBytes: max(0, limit - state.bytes)),
+                    records: shard.next > from ? shard.next - from : 0)
             }
         }
-        return oldest != Int64.max && (bytes >= hints.bytes || now - oldest >= hints.intervalMillis)
+        state.full = state.bytes >= limit
+        return state
+    }
+
+    /// Whether the buffer is full or its oldest record has waited the buffering interval.
+    func isDue(_ s: DeliveryStream, now: Int64) -> Bool {
+        let state = buffered(s)
+        guard let oldest = state.oldest else { return false }
+        return state.full || now - oldest >= s.hints.intervalMillis
     }
 
     /// The records waiting for one delivery stream, up to its buffer size.

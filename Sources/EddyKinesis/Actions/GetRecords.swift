@@ -56,6 +56,7 @@ extension KinesisAPI.GetRecords: KinesisAction {
             next.createdMillis = c.now
             output.nextShardIterator = next.encode(key: c.iteratorKey)
         }
+        c.readers.saw(.polling, stream: key, shardIndex: shard.index, client: c.userAgent, records: result.count, millisBehindLatest: behind, now: c.now)
         m.emit(key, "GetRecords.Records", Double(result.count))
         m.emit(key, "GetRecords.Bytes", Double(result.bytes), unit: "Bytes")
         m.emit(key, "GetRecords.Success", 1)

@@ -48,7 +48,8 @@ extension KinesisAPI.SubscribeToShard: KinesisAction {
             throw .resourceInUse("Another active subscription exists for this consumer: \(arn) on shard \(shard.id).")
         }
         let events = EventProducer(store: c.store, key: key, streamToken: stream.token, consumerName: consumer.name, consumerARN: arn,
-                                   shardIndex: shard.index, settings: c.subscriptionSettings, clock: c.clock, sink: c.metrics.sink)
+                                   shardIndex: shard.index, settings: c.subscriptionSettings, clock: c.clock, sink: c.metrics.sink,
+                                   readers: c.readers)
         return Output(eventStream: ResponseStream { writer in
             defer { registry.release(subscription) }
             await events.run(from: startPosition, writer)
@@ -67,6 +68,7 @@ extension KinesisAPI.SubscribeToShard: KinesisAction {
         let settings: Settings
         let clock: @Sendable () -> Int64
         let sink: (any MetricsSink)?
+        let readers: StreamReaders
 
         func run(from startPosition: UInt64, _ writer: ResponseStreamWriter) async {
             var position = startPosition
@@ -86,12 +88,10 @@ extension KinesisAPI.SubscribeToShard: KinesisAction {
                     var records: [KinesisAPI.Record] = []
                     var lastArrival: Int64 = 0
                     var eventBytes = 0
-                    var lastSequence: String?
                     let result = try shard.log.read(from: position, maxRecords: Settings.maxEventRecords, maxBytes: Settings.maxEventBytes) { r in
                         let record = current.described(r, in: shard)
                         lastArrival = r.arrivalMillis
                         eventBytes += r.data.count
-                        lastSequence = record.sequenceNumber
                         records.append(record)
                     }
                     position = result.nextSequence
@@ -103,16 +103,19 @@ extension KinesisAPI.SubscribeToShard: KinesisAction {
                     }
                     let caughtUp = position >= shard.log.bounds.next
                     let behind = caughtUp ? 0 : max(0, clock() - lastArrival)
-                    // Continue after the last record sent, or from the gap where the reader stands.
-                    // The event that ends a closed shard names its children instead, as AWS's does
-                    // (KCL refuses an event with both).
-                    let continuation = atEnd ? nil
-                        : lastSequence ?? current.sequenceNumber(shard: shard.index, counter: position, arrival: 0).description
+                    // AWS's continuation is a position of its own, not a record's number: the gap
+                    // where the reader stands, after the last record sent (a number with no arrival
+                    // part, which AT_ and AFTER_SEQUENCE_NUMBER both resume at the next record, so
+                    // neither skips nor repeats one). The event that ends a closed shard names its
+                    // children instead, as AWS's does (KCL refuses an event with both).
+                    let continuation = atEnd ? nil : current.sequenceNumber(shard: shard.index, counter: position, arrival: 0).description
                     let event = KinesisAPI.SubscribeToShardEvent(records: records, continuationSequenceNumber: continuation,
                                                                  millisBehindLatest: behind,
                                                                  childShards: atEnd ? current.childShards(of: shard) : nil)
                     try await writer.write(EventStream.event("SubscribeToShardEvent", json: event.jsonBytes(capacity: 4096)))
                     lastEvent = ContinuousClock.now
+                    readers.saw(.subscription, stream: key, shardIndex: shardIndex, client: consumerName, records: result.count,
+                                millisBehindLatest: behind, now: clock())
                     let metrics = KinesisMetrics(sink: sink, now: clock())
                     metrics.emit(key, "SubscribeToShardEvent.Records", Double(result.count))
                     metrics.emit(key, "SubscribeToShardEvent.Bytes", Double(eventBytes), unit: "Bytes")

@@ -82,7 +82,7 @@ public enum WireProtocol: Sendable, Equatable {
         case .awsJSON10, .awsJSON11:
             body = output.jsonBytes()
         case .kinesisCBOR, .rpcV2CBOR:
-            var w = CBORWriter(timestamps: self == .rpcV2CBOR ? .taggedSeconds : .epochMillis)
+            var w = CBORWriter(timestamps: self == .rpcV2CBOR ? .taggedSeconds : .taggedMillis)
             output.encode(cbor: &w)
             body = w.bytes
         case .awsQuery:
