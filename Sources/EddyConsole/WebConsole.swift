@@ -1,4 +1,9 @@
 import EddyWire
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The web console at `/_eddy/`: one page (HTML, script and style embedded in the binary, no
 /// build step) and the JSON read APIs under `/_eddy/api/` it draws from, which scripts may use
@@ -80,12 +85,23 @@ public struct WebConsole: LocalSite {
         case "/_eddy", "/_eddy/", "/_eddy/index.html": response = Self.asset(ConsolePage.html, "text/html; charset=utf-8")
         case "/_eddy/console.js": response = Self.asset(ConsoleScript.text, "text/javascript; charset=utf-8")
         case "/_eddy/console.css": response = Self.asset(ConsoleStyle.text, "text/css; charset=utf-8")
+        // (A `where` binds to the one pattern before it, so each pattern has its own.)
+        case "/_eddy/api/live" where request.method == "HEAD", "/_eddy/api/kinesis/tail" where request.method == "HEAD":
+            // Only the head of an event stream: asking for it takes no slot and reads nothing.
+            response = ServiceResponse(status: 200, headers: ConsoleAPI.eventStreamHeaders)
         default:
             let api = ConsoleAPI(calls: calls, facts: facts, query: query, body: request.body, tails: tails)
-            response = await api.answer(method: request.method, path: request.path)
+            response = await api.answer(method: request.method == "HEAD" ? "GET" : request.method, path: request.path)
         }
         Self.secure(&response.headers)
-        if request.method == "HEAD" { response.declaredLength = response.body.count; response.body = [] }
+        if request.method == "HEAD" {
+            response.declaredLength = response.file?.length ?? response.body.count
+            response.body = []
+            if let file = response.file {
+                close(file.descriptor)
+                response.file = nil
+            }
+        }
         return response
     }
 
@@ -120,7 +136,7 @@ public struct WebConsole: LocalSite {
 
     /// The page runs only its own script and style, loads nothing from elsewhere and cannot
     /// be framed.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' '\(ConsolePage.styleHash)'; img-src 'self' data: blob:; "
         + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     static func secure(_ headers: inout Headers) {
@@ -143,8 +159,8 @@ public struct WebConsole: LocalSite {
         return ServiceResponse(status: status, headers: headers, body: Array((message + "\n").utf8))
     }
 
-    /// The total size of the console's script, style and page.
-    public static var assetBytes: Int { ConsolePage.html.utf8.count + ConsoleScript.text.utf8.count + ConsoleStyle.text.utf8.count }
+    /// The total size of what a browser loads: the page (its style inline) and its script.
+    public static var assetBytes: Int { ConsolePage.html.utf8.count + ConsoleScript.text.utf8.count }
 }
 
 /// A URL query's parameters, percent-decoded; the first of a name wins.

@@ -175,11 +175,14 @@ struct S3Browser: Sendable {
 
     func download() async -> ServiceResponse {
         guard let bucket = query["bucket"], let key = query["key"] else { return ConsoleAPI.error(400, "MissingParameter", "bucket and key are required") }
-        let a = await calls.s3("GET", Self.path(bucket, key), maxBytes: 256 << 20)
-        guard a.ok else { return Self.s3Error(a) }
+        var object = await calls.s3Object(Self.path(bucket, key))
+        guard object.status >= 200 && object.status < 300 else {
+            return Self.s3Error(ServiceCalls.Answer(status: object.status, headers: object.headers, body: object.body))
+        }
         var headers = Headers()
-        let type = a.headers["Content-Type"] ?? ""
-        if query["inline"] == "1", let image = Self.inlineImages.first(where: { type.hasPrefix($0) }) ?? Self.imageType(a.body) {
+        let type = object.headers["Content-Type"] ?? ""
+        let start = object.file.map { ServiceCalls.read($0, maxBytes: 16) } ?? Array(object.body.prefix(16))
+        if query["inline"] == "1", let image = Self.inlineImages.first(where: { type.hasPrefix($0) }) ?? Self.imageType(start) {
             headers.add("Content-Type", image)
         } else {
             headers.add("Content-Type", "application/octet-stream")
@@ -187,6 +190,10 @@ struct S3Browser: Sendable {
             headers.add("Content-Disposition", "attachment; filename*=UTF-8''\(QueryItems.encode(name))")
         }
         headers.add("Cache-Control", "no-store")
-        return ServiceResponse(status: 200, headers: headers, body: a.body)
+        // The object's body as S3 gave it (a file range is sent from the file), under the
+        // console's own headers.
+        object.status = 200
+        object.headers = headers
+        return object
     }
 }

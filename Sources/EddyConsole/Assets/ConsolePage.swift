@@ -1,6 +1,14 @@
+import EddyWire
+
 // index.html of the web console, kept in the binary (no files to install, no build step).
 enum ConsolePage {
-    static let html = #"""
+    /// The page with its style inline: the first paint waits for no second request. The
+    /// Content-Security-Policy admits that one style element by its hash.
+    static let html = head + "<style>" + ConsoleStyle.text + "</style>\n" + body
+
+    static let styleHash = "sha256-" + Base64.encode(SHA256Digest.of(Array(ConsoleStyle.text.utf8)))
+
+    static let head = #"""
 <!doctype html>
 <html lang="en">
 <head>
@@ -8,8 +16,10 @@ enum ConsolePage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Eddy</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/_eddy/console.css">
 <script src="/_eddy/console.js" defer></script>
+"""#
+
+    static let body = #"""
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
