@@ -47,8 +47,16 @@ public struct ShardIterator: Sendable, Equatable {
 
     public enum DecodeError: Error { case invalid }
 
+    /// AWS takes an iterator inside one pair of double quotes, as shell scripts pass it when they
+    /// keep `jq`'s or `--output json`'s quoting.
+    static func unquoted(_ text: String) -> Substring {
+        let u = text.utf8
+        guard u.count >= 2, u.first == UInt8(ascii: "\""), u.last == UInt8(ascii: "\"") else { return text[...] }
+        return text.dropFirst().dropLast()
+    }
+
     public static func decode(_ text: String, key: [UInt8]) throws(DecodeError) -> ShardIterator {
-        guard let bytes = try? Base64.decode(text), bytes.count > 1 + 32 + 3 + macLength,
+        guard let bytes = try? Base64.decode(String(unquoted(text))), bytes.count > 1 + 32 + 3 + macLength,
               bytes[0] == 1 || bytes[0] == formatVersion else { throw .invalid }
         let wideLengths = bytes[0] == 2
         let body = Array(bytes[0..<(bytes.count - macLength)])
