@@ -1,12 +1,14 @@
 import EddyWire
 
-/// CreateStream: PROVISIONED with ShardCount, or ON_DEMAND (4 shards, as AWS starts one).
+/// CreateStream: PROVISIONED with ShardCount, or ON_DEMAND (4 shards, as AWS starts one). With
+/// neither a count nor a mode AWS creates an on-demand stream (what Terraform and the CDK rely on
+/// when they leave the count out).
 extension KinesisAPI.CreateStream: KinesisAction {
     static let onDemandShardCount = 4
 
     static func perform(_ input: Input, in c: KinesisContext) throws(KinesisError) -> Output {
         let key = StreamKey(account: c.request.accountId, region: c.request.region, name: input.streamName)
-        let mode = input.streamModeDetails?.streamMode ?? .PROVISIONED
+        let mode = input.streamModeDetails?.streamMode ?? (input.shardCount == nil ? .ON_DEMAND : .PROVISIONED)
         let shardCount: Int
         switch mode {
         case .PROVISIONED:
