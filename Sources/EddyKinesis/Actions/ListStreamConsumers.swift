@@ -17,7 +17,8 @@ extension KinesisAPI.ListStreamConsumers: KinesisAction {
         let stream = try c.existingStream(key)
         let all = stream.consumers.filter { !$0.isGone(now: c.now, timing: c.timing) && $0.createdMillis > after }
             .sorted { $0.createdMillis < $1.createdMillis }
-        let page = all.page(input.maxResults ?? 100)
+        // AWS returns at most 100 however many are asked for.
+        let page = all.page(min(input.maxResults ?? 100, 100))
         return Output(consumers: page.map { $0.described(of: stream, c) },
                       nextToken: all.count > page.count ? page.last.map {
                           PageToken.encode(PageToken.streamPosition(key, after: $0.createdMillis), kind: "consumers", now: c.now)

@@ -6,12 +6,14 @@ extension KinesisAPI.ListStreams: KinesisAction {
     static func perform(_ input: Input, in c: KinesisContext) throws(KinesisError) -> Output {
         var after = input.exclusiveStartStreamName
         if let token = input.nextToken {
-            guard let name = PageToken.decode(token, kind: "streams")?.position else { throw .invalidArgument("Invalid NextToken.") }
+            guard let (name, issued) = PageToken.decode(token, kind: "streams") else { throw .invalidArgument("Invalid NextToken.") }
+            if issued < c.now - PageToken.lifetimeMillis { throw .expiredNextToken("The provided NextToken has expired.") }
             after = name
         }
         var streams = c.store.streams(account: c.request.accountId, region: c.request.region, now: c.now)
         if let after { streams = streams.filter { $0.name > after } }
-        let page = streams.page(input.limit ?? 100)
+        // AWS returns at most 100 however many are asked for.
+        let page = streams.page(min(input.limit ?? 100, 100))
         let hasMore = streams.count > page.count
         return Output(
             streamNames: page.map(\.name), hasMoreStreams: hasMore,
