@@ -151,12 +151,15 @@ private func decode(_ json: String, style: ShapeDecoder.Style = .json,
     }
 
     @Test func writesCBORInBothTimestampForms() throws {
-        var millis = CBORWriter(timestamps: .epochMillis)
+        var millis = CBORWriter(timestamps: .taggedMillis)
         output.encode(cbor: &millis)
         let decoded = try #require(try CBOR.decode(millis.bytes).object)
         #expect(decoded["Data"]?.string == "AP8=")  // a byte string, read back as base64
-        #expect(decoded["At"] == .number(1_795_000_000_123, isInteger: true))
+        #expect(decoded["At"] == .number(1_795_000_000.123, isInteger: false))
         #expect(millis.bytes.prefix(1) == [0xA9])
+        // As AWS and the Java SDK write it: tag 1 around a 64-bit integer of epoch milliseconds.
+        let at = Array("bAt".utf8) + [0xC1, 0x1B] + withUnsafeBytes(of: UInt64(1_795_000_000_123).bigEndian, Array.init)
+        #expect(millis.bytes.firstRange(of: at) != nil)
         var tagged = CBORWriter(timestamps: .taggedSeconds)
         TestAPI.OpOutput(name: "a", at: Timestamp(checkedMillis: 1_795_000_000_000)).encode(cbor: &tagged)
         #expect(tagged.bytes == [0xA2, 0x64] + Array("Name".utf8) + [0x61, 0x61, 0x62] + Array("At".utf8) + [0xC1, 0x1A, 0x6A, 0xFD, 0x86, 0xC0])

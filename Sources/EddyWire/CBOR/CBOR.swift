@@ -137,19 +137,23 @@ public enum CBOR {
 /// Writes CBOR items (definite lengths).
 public struct CBORWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    /// How answers carry timestamps: the Kinesis CBOR protocol uses integer epoch milliseconds,
-    /// smithy rpc-v2-cbor tag 1 around epoch seconds.
+    /// How answers carry timestamps. AWS's Kinesis CBOR protocol puts an integer of epoch
+    /// *milliseconds* in tag 1 (the tag RFC 8949 gives epoch seconds; the Java SDK writes and
+    /// reads milliseconds there, and reads a float or seconds as a date in 1970); smithy
+    /// rpc-v2-cbor puts epoch seconds in tag 1, as the RFC does.
     public var timestamps: TimestampStyle
 
-    public enum TimestampStyle: Sendable { case epochMillis, taggedSeconds }
+    public enum TimestampStyle: Sendable { case taggedMillis, taggedSeconds }
 
-    public init(timestamps: TimestampStyle = .epochMillis) {
+    public init(timestamps: TimestampStyle = .taggedMillis) {
         self.timestamps = timestamps
     }
 
     public mutating func timestamp(_ t: Timestamp) {
         switch timestamps {
-        case .epochMillis: int(t.millis)
+        case .taggedMillis:
+            tag(1)
+            int(t.millis)
         case .taggedSeconds:
             tag(1)
             if t.millis % 1000 == 0 { int(t.millis / 1000) } else { double(t.seconds) }
