@@ -18,7 +18,7 @@ grep -E '✘|error:|Test run with|Executed [0-9]+ tests' .build/swift-test.log |
 echo "== real-client tests"
 if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, awscli, cbor2, httpx, h2, amazon_kclpy, selenium" 2>/dev/null; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=5" "httpx[http2]>=0.27" \
+  .venv/bin/pip install --quiet --disable-pip-version-check "boto3>=1.34" "awscli>=1.32" "pytest>=7" "cbor2>=6" "httpx[http2]>=0.27" \
     "kclpy-ext==3.1.3.post4" "selenium>=4.20"
 fi
 # The console tests drive a real browser: Debian's chromium and its driver.

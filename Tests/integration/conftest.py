@@ -95,5 +95,15 @@ def kinesis(server):
     return server.client()
 
 
+def aws_cbor_loads(body):
+    """Kinesis CBOR as AWS writes it: tag 1 holds an integer of epoch milliseconds (RFC 8949 gives
+    the tag seconds), which a generic decoder has to be told; timestamps come out as datetimes."""
+    import datetime
+
+    import cbor2
+    return cbor2.loads(body, semantic_decoders={
+        1: lambda millis, _immutable: datetime.datetime.fromtimestamp(millis / 1000, datetime.timezone.utc)})
+
+
 def wait_active(client, name, timeout=10):
     client.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": int(timeout / 0.1)})

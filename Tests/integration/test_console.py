@@ -100,8 +100,14 @@ def test_overview_stream_page_live_tail_and_test_record(server, browser):
     visit(browser, server, "/", "overview", "a[href='#/kinesis/orders']")
     assert "orders" in browser.find_element(By.TAG_NAME, "main").text
     visit(browser, server, "/kinesis", "kinesis-streams", "a[href='#/kinesis/orders']")
+    # A polling reader shows on the stream page, told apart by its client.
+    reader = server.client("kinesis", user_agent_extra="orders-reader")
+    iterator = reader.get_shard_iterator(StreamName="orders", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    reader.get_records(ShardIterator=iterator, Limit=1)
     visit(browser, server, "/kinesis/orders", "kinesis-stream", "#tail-note")
     wait(browser, "svg.lineage rect")
+    readers = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "main table tr") if "orders-reader" in row.text]
+    assert len(readers) == 1 and "shardId-000000000000" in readers[0] and "ms" in readers[0], readers
     deadline = time.time() + 5
     while "Tailing" not in browser.find_element(By.ID, "tail-note").text and time.time() < deadline:
         time.sleep(0.05)
@@ -172,7 +178,19 @@ def test_firehose_delivery_and_its_object_decoded(server, browser):
     deadline = time.time() + 15
     while not s3.list_objects_v2(Bucket="lake", Prefix="events/").get("KeyCount") and time.time() < deadline:
         time.sleep(0.2)
+    # One that holds its records (a long interval) shows what it holds now.
+    fh.create_delivery_stream(DeliveryStreamName="held", DeliveryStreamType="DirectPut", ExtendedS3DestinationConfiguration={
+        "RoleARN": "arn:aws:iam::000000000000:role/firehose", "BucketARN": "arn:aws:s3:::lake", "Prefix": "held/",
+        "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 900}})
+    for _ in range(100):
+        if fh.describe_delivery_stream(DeliveryStreamName="held")["DeliveryStreamDescription"]["DeliveryStreamStatus"] == "ACTIVE":
+            break
+        time.sleep(0.05)
+    fh.put_record_batch(DeliveryStreamName="held", Records=[{"Data": b"0123456789"} for _ in range(3)])
     visit(browser, server, "/firehose", "firehose", "section[data-delivery-stream='to-lake'] a[href*='/object?key=']")
+    held = browser.find_element(By.CSS_SELECTOR, "section[data-delivery-stream='held'] dd.buffered").text
+    assert held.startswith("3 records, 30 B, oldest waiting"), held
+    assert browser.find_element(By.CSS_SELECTOR, "section[data-delivery-stream='to-lake'] dd.buffered").text == "empty"
     browser.find_element(By.CSS_SELECTOR, "section[data-delivery-stream='to-lake'] a[href*='/object?key=']").click()
     lines = wait(browser, "ol.lines li")
     assert len(lines) == 5 and '"id":0' in lines[0].text.replace(" ", "")
@@ -275,6 +293,45 @@ def test_dashboard_widgets_and_alarm_turning_red(server, browser):
     assert browser.execute_script("return window.__xss") is None
 
 
+def test_dynamodb_tables_and_paged_item_browser(server, browser):
+    ddb = server.client("dynamodb")
+    ddb.create_table(TableName="customers", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "city", "AttributeType": "S"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "by-city", "KeySchema": [{"AttributeName": "city", "KeyType": "HASH"}],
+                                              "Projection": {"ProjectionType": "ALL"}}])
+    for _ in range(100):  # as on AWS, a table takes writes once it is ACTIVE
+        if ddb.describe_table(TableName="customers")["Table"]["TableStatus"] == "ACTIVE":
+            break
+        time.sleep(0.05)
+    for i in range(120):
+        ddb.put_item(TableName="customers", Item={"id": {"S": f"c{i:03d}"}, "city": {"S": "Lyon"}, "visits": {"N": str(i)},
+                                                  "note": {"S": XSS}})
+    visit(browser, server, "/dynamodb", "dynamodb-tables", "a[href='#/dynamodb/customers']")
+    row = next(r.text for r in browser.find_elements(By.CSS_SELECTOR, "main table tr") if "customers" in r.text)
+    assert "id (HASH)" in row and "by-city" in row and "120" in row, row
+    seen = []
+    visit(browser, server, "/dynamodb/customers", "dynamodb-items", "main table pre")
+    for page in range(3):
+        items = [json.loads(pre.text) for pre in wait(browser, "main table pre")]
+        seen += [item["id"] for item in items]
+        assert all(item["note"] == XSS for item in items)  # shown as text
+        nxt = browser.find_elements(By.LINK_TEXT, "Next page")
+        if not nxt:
+            break
+        first = items[0]["id"]
+        nxt[0].click()
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            try:
+                if json.loads(browser.find_element(By.CSS_SELECTOR, "main table pre").text)["id"] != first:
+                    break
+            except (StaleElementReferenceException, ValueError):
+                pass
+            time.sleep(0.05)
+    assert sorted(seen) == [f"c{i:03d}" for i in range(120)]
+
+
 def test_phone_width_dark_mode_and_keyboard(server, browser):
     browser.set_window_size(390, 844)
     try:
@@ -317,10 +374,14 @@ def test_console_is_safe_and_small(server):
         csp = r.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
         page = r.read()
+    # The style is inline (the first paint waits for no second request), admitted by its hash.
+    style = page.split(b"<style>", 1)[1].split(b"</style>", 1)[0]
+    import base64
+    import hashlib
+    assert f"style-src 'self' 'sha256-{base64.b64encode(hashlib.sha256(style).digest()).decode()}'" in csp
     total = len(page)
-    for asset in ["console.js", "console.css"]:
-        with urllib.request.urlopen(server.endpoint + "/_eddy/" + asset, timeout=5) as r:
-            total += len(r.read())
+    with urllib.request.urlopen(server.endpoint + "/_eddy/console.js", timeout=5) as r:
+        total += len(r.read())
     TIMINGS["asset-bytes"] = total
     assert total < 200_000
     # A form another site posts here is refused (posts are JSON from the console's own origin).
@@ -338,6 +399,28 @@ def test_console_is_safe_and_small(server):
     os.makedirs(SHOTS, exist_ok=True)
     with open(os.path.join(SHOTS, "timings.json"), "w") as f:
         json.dump(TIMINGS, f, indent=1)
+
+
+def test_event_streams_answer_head_with_headers_and_get_with_updates(server):
+    for path in ["/_eddy/api/live?view=alarms", "/_eddy/api/kinesis/tail?stream=none"]:
+        req = urllib.request.Request(server.endpoint + path, method="HEAD")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200 and r.headers["Content-Type"] == "text/event-stream" and r.read() == b""
+    # A GET of the same live page is the stream itself: an update within its two-second beat.
+    with urllib.request.urlopen(server.endpoint + "/_eddy/api/live?view=alarms", timeout=10) as r:
+        assert r.headers["Content-Type"] == "text/event-stream"
+        lines = []
+        while not any(line.startswith(b"data: ") for line in lines):
+            lines.append(r.readline())
+    update = json.loads(next(line for line in lines if line.startswith(b"data: "))[6:])
+    assert isinstance(update["MetricAlarms"], list) and b"event: update\n" in lines
+    # HEAD of an object download: its size, no body.
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="heads")
+    s3.put_object(Bucket="heads", Key="k.txt", Body=b"twelve bytes")
+    req = urllib.request.Request(server.endpoint + "/_eddy/api/s3/download?bucket=heads&key=k.txt", method="HEAD")
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert r.headers["Content-Length"] == "12" and r.read() == b""
 
 
 def test_no_console_flag_and_auth_verify(data_dir):
