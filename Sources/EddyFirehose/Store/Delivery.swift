@@ -89,8 +89,14 @@ struct Delivery {
         } else if let arn = s.sourceARN, let source, let shards = source.shards(ofStream: arn) {
             for shard in shards {
                 let from = max(((try? store.checkpoint(s.id, "shard-\(shard.index)")) ?? nil) ?? shard.first, shard.first)
-                add(source.pending(stream: arn, shard: shard.index, from: from, maxBytes: max(0, limit - state.bytes)),
-                    records: shard.next > from ? shard.next - from : 0)
+                let waiting = shard.next > from ? shard.next - from : 0
+                // Once a buffer's worth is found, the rest is only counted, not read: the delivery
+                // loop asks this every tick.
+                if state.bytes < limit {
+                    add(source.pending(stream: arn, shard: shard.index, from: from, maxBytes: limit - state.bytes), records: waiting)
+                } else {
+                    state.records += waiting
+                }
             }
         }
         state.full = state.bytes >= limit
