@@ -136,7 +136,7 @@ public struct WebConsole: LocalSite {
 
     /// The page runs only its own script and style, loads nothing from elsewhere and cannot
     /// be framed.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' '\(ConsolePage.styleHash)'; img-src 'self' data: blob:; "
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self' '\(ConsolePage.loaderHash)'; style-src 'self' '\(ConsolePage.styleHash)'; img-src 'self' data: blob:; "
         + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     static func secure(_ headers: inout Headers) {

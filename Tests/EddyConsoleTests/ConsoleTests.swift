@@ -25,7 +25,10 @@ import EddyWire
         }
         let page = await get("/_eddy/")
         #expect(page.status == 200 && page.headers["Content-Security-Policy"]?.contains("script-src 'self'") == true)
-        #expect(String(decoding: page.body, as: UTF8.self).contains("<script src=\"/_eddy/console.js\" defer></script>"))
+        // The one inline script is the loader of console.js, admitted by its hash and nothing wider.
+        let html = String(decoding: page.body, as: UTF8.self)
+        #expect(html.contains("<script>" + ConsolePage.loader + "</script>") && html.contains("s.src = '/_eddy/console.js'"))
+        #expect(page.headers["Content-Security-Policy"]?.contains("script-src 'self' '\(ConsolePage.loaderHash)';") == true)
         #expect(await get("/_eddy/console.js").headers["Content-Type"] == "text/javascript; charset=utf-8")
         #expect(await get("/_eddy/", host: "attacker.example").status == 421)
         #expect(await get("/_eddy/api/nothing").status == 404)
