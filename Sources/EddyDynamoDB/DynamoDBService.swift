@@ -42,7 +42,7 @@ public final class DynamoDBService: AWSService {
     /// to the disk (a power loss).
     /// `streams`: where tables with a Kinesis streaming destination put their changes.
     public init(root: String, durable: Bool, logger: Logger, streams: (any StreamRecordWriter)? = nil,
-                metrics: (any MetricsSink)? = nil, createMillis: Int64 = 50,
+                metrics: (any MetricsSink)? = nil, createMillis: Int64 = 0,
                 clock: @escaping @Sendable () -> Int64 = WallClock.nowMillis) throws {
         self.metrics = metrics
         changes = ChangeRecords(streams: streams, logger: logger)

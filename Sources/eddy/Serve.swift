@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a stream stays UPDATING, in milliseconds. [EDDY_UPDATE_STREAM_MS]")
     var updateStreamMs: Int = Environment.int("EDDY_UPDATE_STREAM_MS") ?? 50
 
+    @Option(help: "How long a new DynamoDB table stays CREATING, in milliseconds. With 0 CreateTable still answers CREATING and the next request finds the table ACTIVE, so an SDK waiter (polling every 20 s) returns at its first look. [EDDY_CREATE_TABLE_MS]")
+    var createTableMs: Int = Environment.int("EDDY_CREATE_TABLE_MS") ?? 0
+
     @Flag(help: "Turn off the web console at /_eddy/. [EDDY_NO_CONSOLE=1]")
     var noConsole: Bool = Environment.bool("EDDY_NO_CONSOLE")
 
@@ -123,6 +126,10 @@ struct Serve: AsyncParsableCommand {
                               ("--max-body-mb", maxBodyMb), ("--max-buffered-mb", maxBufferedMb)] where !(1...1_000_000).contains(value) {
             throw ValidationErrorText("\(name) must be between 1 and 1000000 (got \(value))")
         }
+        for (name, value) in [("--create-stream-ms", createStreamMs), ("--delete-stream-ms", deleteStreamMs),
+                              ("--update-stream-ms", updateStreamMs), ("--create-table-ms", createTableMs)] where !(0...3_600_000).contains(value) {
+            throw ValidationErrorText("\(name) must be between 0 and 3600000 (got \(value))")
+        }
         guard alarmInterval >= 1 && alarmInterval <= 3600 else {
             throw ValidationErrorText("--alarm-interval must be between 1 and 3600 seconds (got \(alarmInterval))")
         }
@@ -181,7 +188,7 @@ struct Serve: AsyncParsableCommand {
         let firehose = try FirehoseService(store: try DeliveryStore(root: root + "/firehose", log: LogConfiguration(fsync: fsync)),
                                            objects: s3, source: kinesis, logger: Logger(label: "eddy.firehose"), metrics: metrics)
         let dynamodb = try DynamoDBService(root: root + "/dynamodb", durable: fsync == .always, logger: Logger(label: "eddy.dynamodb"),
-                                           streams: kinesis, metrics: metrics)
+                                           streams: kinesis, metrics: metrics, createMillis: Int64(createTableMs))
         let services: [any AWSService] = [kinesis, s3, cloudwatch, firehose, dynamodb]
 
         let router = ServiceRouter(configuration: .init(defaultRegion: region, defaultAccountId: accountId, authentication: authentication),

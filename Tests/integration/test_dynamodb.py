@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import EddyServer
+from conftest import EDDY_BIN, EddyServer
 
 
 def error(call, **kwargs):
@@ -61,6 +61,32 @@ def test_tables_lifecycle(server):
     assert ddb.list_tables()["TableNames"] == ["leases"]
     # Another region sees none of them.
     assert server.client("dynamodb", region="eu-west-1").list_tables()["TableNames"] == []
+
+
+def test_a_new_table_is_active_for_the_next_request_unless_asked_to_wait(data_dir):
+    schema = dict(KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                  BillingMode="PAY_PER_REQUEST")
+    s = EddyServer(data_dir).start()
+    try:
+        ddb = s.client("dynamodb")
+        assert ddb.create_table(TableName="now", **schema)["TableDescription"]["TableStatus"] == "CREATING"
+        # The waiter's first look finds it ACTIVE: with its own 20 s delay it would take 20 s.
+        started = time.time()
+        ddb.get_waiter("table_exists").wait(TableName="now")
+        assert time.time() - started < 10 and ddb.describe_table(TableName="now")["Table"]["TableStatus"] == "ACTIVE"
+        ddb.put_item(TableName="now", Item={"pk": {"S": "a"}})
+    finally:
+        s.stop()
+    s = EddyServer(data_dir, ["--create-table-ms", "3000"]).start()
+    try:
+        ddb = s.client("dynamodb")
+        ddb.create_table(TableName="later", **schema)
+        assert ddb.describe_table(TableName="later")["Table"]["TableStatus"] == "CREATING"
+        assert error(ddb.put_item, TableName="later", Item={"pk": {"S": "a"}})[0] == "ResourceNotFoundException"
+    finally:
+        s.stop()
+    refused = subprocess.run([EDDY_BIN, "serve", "--create-table-ms=-1", "--data-dir", data_dir], capture_output=True, timeout=20)
+    assert refused.returncode != 0 and b"--create-table-ms must be between 0 and 3600000" in refused.stderr
 
 
 def test_create_table_is_checked_as_aws_checks_it(server):

@@ -1,7 +1,8 @@
 import EddyWire
 
 /// CreateTable: the key schema, attribute definitions, billing and indexes checked in AWS's
-/// order and with its messages; the table is CREATING for a moment, then ACTIVE.
+/// order and with its messages. The answer says CREATING, as AWS's does; the table stays so
+/// for `--create-table-ms` (none by default: SDK waiters look again only after 20 s).
 extension DynamoDBAPI.CreateTable: DynamoDBAction {
     static let maxGlobalIndexes = 20
     static let maxLocalIndexes = 5
