@@ -72,9 +72,10 @@ def free_port():
 class Check:
     def __init__(self):
         self.passed = self.failed = 0
+        self.started = time.time()
 
     def __call__(self, ok, what):
-        print(("PASS " if ok else "FAIL ") + what, flush=True)
+        print(("PASS " if ok else "FAIL ") + what + f" [at {time.time() - self.started:.0f} s]", flush=True)
         if ok:
             self.passed += 1
         else:
