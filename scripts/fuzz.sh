@@ -3,6 +3,7 @@
 #
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]     default: all targets, 60 s each
 #   scripts/fuzz.sh --list
+#   scripts/fuzz.sh --build                     only build (the test script does it early)
 #
 # Builds eddy-fuzz with -sanitize=fuzzer,address into .build-fuzz (the instrumentation must not
 # mix with the normal build), then runs each target from its seed corpus (Fuzz/corpus/TARGET,
@@ -21,6 +22,7 @@ if [ "${1:-}" != "--list" ] || [ ! -x "$binary" ]; then
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
   [ -x "$binary" ] || { echo "the fuzz build failed"; exit 1; }
 fi
+[ "${1:-}" = "--build" ] && exit 0
 targets=$(ls Fuzz/corpus)
 if [ "${1:-}" = "--list" ]; then echo "$targets"; exit 0; fi
 

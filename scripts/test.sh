@@ -32,10 +32,22 @@ if ! .venv-s3fs/bin/python -c "import s3fs" 2>/dev/null; then
   .venv-s3fs/bin/pip install --quiet --disable-pip-version-check "s3fs>=2024.3"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
-EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@"
-
 fuzz_seconds=${EDDY_FUZZ_SECONDS:-10}
+fuzz_build=""
 if [ "$fuzz_seconds" != 0 ]; then
+  # The fuzz build (release, with sanitizers) is the longest compile; it runs at low priority
+  # while the real-client tests, which mostly wait on their clients, run.
+  nice -n 10 scripts/fuzz.sh --build > .build/fuzz-build.log 2>&1 &
+  fuzz_build=$!
+fi
+rc=0
+EDDY_BIN="$PWD/.build/debug/eddy" .venv/bin/pytest -q Tests/integration "$@" || rc=$?
+build_rc=0
+[ -n "$fuzz_build" ] && { wait "$fuzz_build" || build_rc=$?; }
+[ "$rc" -eq 0 ] || { echo "real-client tests failed (exit $rc)"; exit "$rc"; }
+
+if [ -n "$fuzz_build" ]; then
+  [ "$build_rc" -eq 0 ] || { cat .build/fuzz-build.log; echo "the fuzz build failed"; exit 1; }
   echo "== fuzzing every target for $fuzz_seconds s"
   scripts/fuzz.sh all "$fuzz_seconds"
 fi
